@@ -1,0 +1,122 @@
+# Kite: build, run, debug and test.
+#
+#   make qemu        build everything and boot to a shell (CPUS=3 MEM=128M)
+#   make qemu-gdb    the same, halted, waiting for gdb-multiarch
+#   make test        host unit tests, then the in-QEMU suites
+#   make bench       in-QEMU benchmarks
+#   make clean       remove build/ (the cached newlib build is kept in build/newlib)
+#
+# Everything is built into build/. Missing Debian packages are installed
+# by scripts/install-deps the first time a target needs them.
+
+B        := build
+CPUS     ?= 3
+MEM      ?= 128M
+DEBUG    ?= 1
+
+TOOLPREFIX := riscv64-unknown-elf-
+CC       := $(TOOLPREFIX)gcc
+AS       := $(TOOLPREFIX)gcc
+LD       := $(TOOLPREFIX)ld
+OBJCOPY  := $(TOOLPREFIX)objcopy
+OBJDUMP  := $(TOOLPREFIX)objdump
+NM       := $(TOOLPREFIX)nm
+QEMU     := qemu-system-riscv64
+HOSTCC   ?= gcc
+
+ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+
+# ---------------------------------------------------------------------------
+# Missing tools: install them once, saying so.
+NEEDED_TOOLS := $(CC) $(QEMU) gdb-multiarch python3
+ifeq ($(filter clean print-gdbport,$(MAKECMDGOALS)),)
+MISSING_TOOLS := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
+                   $(if $(wildcard /usr/src/newlib/newlib-*.tar.*),,newlib-source) \
+                   $(if $(wildcard /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf),,opensbi))
+ifneq ($(MISSING_TOOLS),)
+$(info Kite: missing $(MISSING_TOOLS); installing with scripts/install-deps)
+DEPS_STATUS := $(shell scripts/install-deps 1>&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error scripts/install-deps failed (status $(DEPS_STATUS)); see the messages above)
+endif
+endif
+endif
+
+OPENSBI  := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
+
+.PHONY: all qemu qemu-gdb test bench clean print-gdbport host-test
+all: $(B)/kernel $(B)/fs.img
+
+# ---------------------------------------------------------------------------
+# Kernel
+KCFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer -ffreestanding -fno-common \
+           -nostdlib -fno-builtin-printf -fno-stack-protector -fno-pie -no-pie \
+           -mno-relax -MD $(ARCHFLAGS) -Iinclude -Ikernel -DKITE_DEBUG=$(DEBUG)
+KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c))
+KASMS := kernel/arch/entry.S $(filter-out kernel/arch/entry.S,$(sort $(wildcard kernel/*/*.S)))
+KOBJS := $(patsubst %.S,$(B)/obj/%.o,$(KASMS)) $(patsubst %.c,$(B)/obj/%.o,$(KSRCS))
+
+$(B)/obj/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/obj/kernel/%.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+# The kernel carries its own symbol table (for panic backtraces): link once
+# without it, extract the function symbols, and link again with them.
+$(B)/kernel: $(KOBJS) kernel/arch/kernel.ld scripts/mksyms.py
+	$(LD) -z max-page-size=4096 -T kernel/arch/kernel.ld -o $(B)/kernel.nosyms $(KOBJS) $(B)/obj/ksyms_empty.o
+	python3 scripts/mksyms.py $(NM) $(B)/kernel.nosyms > $(B)/ksyms.S
+	$(CC) $(KCFLAGS) -c -o $(B)/obj/ksyms.o $(B)/ksyms.S
+	$(LD) -z max-page-size=4096 -T kernel/arch/kernel.ld -o $@ $(KOBJS) $(B)/obj/ksyms.o
+	$(OBJDUMP) -S $@ > $(B)/kernel.asm
+
+$(B)/obj/ksyms_empty.o: scripts/mksyms.py
+	@mkdir -p $(dir $@)
+	python3 scripts/mksyms.py --empty > $(B)/ksyms_empty.S
+	$(CC) $(KCFLAGS) -c -o $@ $(B)/ksyms_empty.S
+
+$(B)/kernel: $(B)/obj/ksyms_empty.o
+
+-include $(KOBJS:.o=.d)
+
+# ---------------------------------------------------------------------------
+# User programs, newlib, mkfs, host tests
+include user/user.mk
+include mkfs/mkfs.mk
+include test/host/host.mk
+
+$(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
+	$(B)/mkfs $@ README.md $(UPROGS)
+
+# ---------------------------------------------------------------------------
+# Running
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel -m $(MEM) -smp $(CPUS) -nographic \
+           -global virtio-mmio.force-legacy=false \
+           -drive file=$(B)/fs.img,if=none,format=raw,id=x0 \
+           -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+
+qemu: $(B)/kernel $(B)/fs.img
+	$(QEMU) $(QEMUOPTS)
+
+print-gdbport:
+	@echo $(GDBPORT)
+
+qemu-gdb: $(B)/kernel $(B)/fs.img
+	@echo "*** Kite is halted at the first instruction, waiting for gdb on port $(GDBPORT)."
+	@echo "*** In another terminal, in this directory, run: gdb-multiarch"
+	@echo "***   (.gdbinit loads build/kernel and connects; allow it once with"
+	@echo "***    'add-auto-load-safe-path $(CURDIR)/.gdbinit' in ~/.gdbinit)"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+# ---------------------------------------------------------------------------
+# Tests
+test: $(B)/kernel $(B)/fs.img host-tests-build
+	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
+	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM)
+
+clean:
+	rm -rf $(filter-out $(B)/newlib,$(wildcard $(B)/*))

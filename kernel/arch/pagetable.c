@@ -1,0 +1,157 @@
+/* Sv39 page tables; see pagetable.h. */
+#include "arch/pagetable.h"
+#include "arch/riscv.h"
+#include "arch/memlayout.h"
+#include "drivers/platform.h"
+#include "mm/kalloc.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include <kite/errno.h>
+
+pagetable_t kernel_pagetable;
+
+extern char etext[], erodata[], trampoline[];
+
+static pte_t perm_bits(int perm)
+{
+  pte_t f = 0;
+  if (perm & PT_READ)  f |= PTE_R;
+  if (perm & PT_WRITE) f |= PTE_W | PTE_D;   /* A/D preset: QEMU would fault */
+  if (perm & PT_EXEC)  f |= PTE_X;
+  if (perm & PT_USER)  f |= PTE_U;
+  return f | PTE_A;
+}
+
+static int bits_perm(pte_t pte)
+{
+  int perm = 0;
+  if (pte & PTE_R) perm |= PT_READ;
+  if (pte & PTE_W) perm |= PT_WRITE;
+  if (pte & PTE_X) perm |= PT_EXEC;
+  if (pte & PTE_U) perm |= PT_USER;
+  return perm;
+}
+
+/*
+ * The PTE for va at level 0, allocating intermediate tables if alloc.
+ * NULL if va is out of range or a table is missing (or cannot be made).
+ */
+static pte_t *walk(pagetable_t pt, uint64 va, int alloc)
+{
+  if (va >= MAXVA)
+    return NULL;
+  for (int level = 2; level > 0; level--) {
+    pte_t *pte = &pt[PX(level, va)];
+    if (*pte & PTE_V) {
+      pt = (pagetable_t)PTE2PA(*pte);
+    } else {
+      if (!alloc || (pt = kzalloc()) == NULL)
+        return NULL;
+      *pte = PA2PTE(pt) | PTE_V;
+    }
+  }
+  return &pt[PX(0, va)];
+}
+
+pagetable_t pt_create(void)
+{
+  return kzalloc();
+}
+
+int pt_map(pagetable_t pt, uint64 va, uint64 pa, uint64 size, int perm)
+{
+  if ((va | pa | size) & (PGSIZE - 1) || size == 0)
+    panic("pt_map: unaligned va=%p pa=%p size=%lx", (void *)va, (void *)pa, size);
+  for (uint64 off = 0; off < size; off += PGSIZE) {
+    pte_t *pte = walk(pt, va + off, 1);
+    if (pte == NULL) {
+      pt_unmap(pt, va, off / PGSIZE, UNMAP_KEEP);
+      return -KITE_ENOMEM;
+    }
+    if (*pte & PTE_V)
+      panic("pt_map: %p already mapped", (void *)(va + off));
+    *pte = PA2PTE(pa + off) | perm_bits(perm) | PTE_V;
+  }
+  return 0;
+}
+
+void pt_unmap(pagetable_t pt, uint64 va, uint64 npages, enum unmap_mode mode)
+{
+  for (uint64 a = va; a < va + npages * PGSIZE; a += PGSIZE) {
+    pte_t *pte = walk(pt, a, 0);
+    if (pte == NULL || (*pte & PTE_V) == 0)
+      continue;
+    if (mode == UNMAP_FREE)
+      kfree((void *)PTE2PA(*pte));
+    *pte = 0;
+  }
+}
+
+uint64 pt_lookup(pagetable_t pt, uint64 va, int *perm)
+{
+  pte_t *pte = walk(pt, va, 0);
+  if (pte == NULL || (*pte & PTE_V) == 0)
+    return 0;
+  if (perm)
+    *perm = bits_perm(*pte);
+  return PTE2PA(*pte);
+}
+
+int pt_protect(pagetable_t pt, uint64 va, int perm)
+{
+  pte_t *pte = walk(pt, va, 0);
+  if (pte == NULL || (*pte & PTE_V) == 0)
+    return -1;
+  *pte = PA2PTE(PTE2PA(*pte)) | perm_bits(perm) | PTE_V;
+  return 0;
+}
+
+static void destroy_level(pagetable_t pt, int level)
+{
+  for (int i = 0; i < 512; i++) {
+    pte_t pte = pt[i];
+    if (!(pte & PTE_V))
+      continue;
+    if (level == 0 || (pte & (PTE_R | PTE_W | PTE_X)))
+      panic("pt_destroy: leaf still mapped (index %d, level %d)", i, level);
+    destroy_level((pagetable_t)PTE2PA(pte), level - 1);
+  }
+  kfree(pt);
+}
+
+void pt_destroy(pagetable_t pt)
+{
+  destroy_level(pt, 2);
+}
+
+uint64 pt_satp(pagetable_t pt) { return MAKE_SATP(pt); }
+void pt_flush(void) { sfence_vma(); }
+
+static void kmap(uint64 va, uint64 pa, uint64 size, int perm)
+{
+  size = PGROUNDUP(size);
+  if (size && pt_map(kernel_pagetable, va, pa, size, perm) != 0)
+    panic("kvm_init: out of memory");
+}
+
+void kvm_init(void)
+{
+  kernel_pagetable = pt_create();
+  kmap(platform.uart_base, platform.uart_base, PGSIZE, PT_READ | PT_WRITE);
+  kmap(platform.plic_base, platform.plic_base, platform.plic_size, PT_READ | PT_WRITE);
+  for (int i = 0; i < platform.nvirtio; i++)
+    kmap(platform.virtio[i].base, platform.virtio[i].base, PGSIZE, PT_READ | PT_WRITE);
+  if (platform.test_base)
+    kmap(platform.test_base, platform.test_base, PGSIZE, PT_READ | PT_WRITE);
+  kmap(KERNBASE, KERNBASE, (uint64)etext - KERNBASE, PT_READ | PT_EXEC);
+  kmap((uint64)etext, (uint64)etext, (uint64)erodata - (uint64)etext, PT_READ);
+  kmap((uint64)erodata, (uint64)erodata, platform.ram_end - (uint64)erodata, PT_READ | PT_WRITE);
+  kmap(TRAMPOLINE, (uint64)trampoline, PGSIZE, PT_READ | PT_EXEC);
+}
+
+void kvm_init_hart(void)
+{
+  sfence_vma();
+  csr_write(satp, MAKE_SATP(kernel_pagetable));
+  sfence_vma();
+}

@@ -1,0 +1,193 @@
+/*
+ * Traps, interrupts and exceptions.
+ *
+ * From user mode: trampoline.S (uservec) -> usertrap() -> syscall, device
+ * interrupt, page fault -> usertrapret() -> userret.
+ * From kernel mode: kernelvec.S -> kerneltrap(): device and timer
+ * interrupts; any exception there is a kernel bug and panics.
+ */
+#include "arch/trap.h"
+#include "arch/riscv.h"
+#include "arch/memlayout.h"
+#include "arch/sbi.h"
+#include "drivers/platform.h"
+#include "drivers/plic.h"
+#include "proc/proc.h"
+#include "mm/procmem.h"
+#include "syscall/syscall.h"
+#include "lib/printf.h"
+#include "lib/backtrace.h"
+
+struct spinlock tickslock;
+uint64 ticks;
+
+extern char trampoline[], uservec[], userret[];
+extern void kernelvec(void);
+extern volatile int panicked;
+
+void trap_init(void)
+{
+  initlock(&tickslock, "time");
+}
+
+static void timer_arm(void)
+{
+  uint64 next = r_time() + platform.timebase / KITE_HZ;
+  if (platform.has_sstc)
+    csr_write(0x14D, next);            /* stimecmp */
+  else
+    sbi_set_timer(next);
+}
+
+void trap_init_hart(void)
+{
+  csr_write(stvec, (uint64)kernelvec);
+  csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+  timer_arm();
+}
+
+static void timer_tick(void)
+{
+  if (panicked)
+    for (;;)
+      wfi();
+  if (cpuid() == 0) {
+    acquire(&tickslock);
+    ticks++;
+    wakeup(&ticks);
+    release(&tickslock);
+  }
+  timer_arm();
+}
+
+/* Handle an interrupt, if scause is one. Returns 2 for the timer, 1 for
+ * another device, 0 if not an interrupt. */
+static int devintr(uint64 scause)
+{
+  if (!(scause & SCAUSE_INTR))
+    return 0;
+  switch (scause & ~SCAUSE_INTR) {
+  case IRQ_S_EXT:
+    plic_dispatch();
+    return 1;
+  case IRQ_S_TIMER:
+    timer_tick();
+    return 2;
+  case IRQ_S_SOFT:
+    csr_clear(sip, SIE_SSIE);
+    return 1;
+  }
+  return 0;
+}
+
+static const char *cause_name(uint64 scause)
+{
+  switch (scause) {
+  case EXC_INST_MISALIGNED:  return "misaligned instruction";
+  case EXC_INST_ACCESS:      return "instruction access fault";
+  case EXC_ILLEGAL_INST:     return "illegal instruction";
+  case EXC_BREAKPOINT:       return "breakpoint";
+  case EXC_LOAD_MISALIGNED:  return "misaligned load";
+  case EXC_LOAD_ACCESS:      return "load access fault";
+  case EXC_STORE_MISALIGNED: return "misaligned store";
+  case EXC_STORE_ACCESS:     return "store access fault";
+  case EXC_INST_PAGE_FAULT:  return "instruction page fault";
+  case EXC_LOAD_PAGE_FAULT:  return "load page fault";
+  case EXC_STORE_PAGE_FAULT: return "store page fault";
+  }
+  return "unknown exception";
+}
+
+static void user_page_fault(struct proc *p, uint64 scause, uint64 va)
+{
+  enum pm_access access = scause == EXC_STORE_PAGE_FAULT ? ACCESS_WRITE
+                        : scause == EXC_INST_PAGE_FAULT  ? ACCESS_EXEC : ACCESS_READ;
+  const char *why = "";
+  if (procmem_fault(p->mem, va, access, &why) == 0)
+    return;
+  printf("kite: pid %d (%s): %s at %p, pc %p: %s; killed\n", p->pid, p->name,
+         cause_name(scause), (void *)va, (void *)p->trapframe->epc, why);
+  setkilled(p);
+}
+
+void usertrap(void)
+{
+  if (csr_read(sstatus) & SSTATUS_SPP)
+    panic("usertrap: not from user mode");
+  csr_write(stvec, (uint64)kernelvec);
+
+  struct proc *p = myproc();
+  p->trapframe->epc = csr_read(sepc);
+  uint64 scause = csr_read(scause);
+  int which = 0;
+
+  if (scause == EXC_ECALL_U) {
+    if (killed(p))
+      kexit(-1);
+    p->trapframe->epc += 4;            /* return past the ecall */
+    intr_on();
+    syscall();
+  } else if ((which = devintr(scause)) != 0) {
+    /* handled */
+  } else if (scause == EXC_INST_PAGE_FAULT || scause == EXC_LOAD_PAGE_FAULT ||
+             scause == EXC_STORE_PAGE_FAULT) {
+    intr_on();
+    user_page_fault(p, scause, csr_read(stval));
+  } else {
+    printf("kite: pid %d (%s): %s (scause %lx) at pc %p, stval %p; killed\n", p->pid, p->name,
+           cause_name(scause), scause, (void *)p->trapframe->epc, (void *)csr_read(stval));
+    setkilled(p);
+  }
+
+  if (killed(p))
+    kexit(-1);
+  if (which == 2)
+    yield();
+  usertrapret();
+}
+
+void usertrapret(void)
+{
+  struct proc *p = myproc();
+  intr_off();                           /* until sret, traps would go to uservec */
+  csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
+
+  p->trapframe->kernel_satp = csr_read(satp);
+  p->trapframe->kernel_sp = p->kstack + KSTACK_PAGES * PGSIZE;
+  p->trapframe->kernel_trap = (uint64)usertrap;
+  p->trapframe->kernel_hartid = r_tp();
+
+  uint64 sstatus = csr_read(sstatus);
+  sstatus &= ~(SSTATUS_SPP | SSTATUS_SUM);   /* to user mode; no user access from S */
+  sstatus |= SSTATUS_SPIE;                   /* interrupts on in user mode */
+  csr_write(sstatus, sstatus);
+  csr_write(sepc, p->trapframe->epc);
+
+  uint64 satp = procmem_satp(p->mem);
+  uint64 fn = TRAMPOLINE + (userret - trampoline);
+  ((void (*)(uint64))fn)(satp);
+}
+
+void kerneltrap(struct kframe *f)
+{
+  uint64 sstatus = csr_read(sstatus), scause = csr_read(scause);
+  if (!(sstatus & SSTATUS_SPP))
+    panic("kerneltrap: not from supervisor mode");
+  if (intr_get())
+    panic("kerneltrap: interrupts enabled");
+
+  int which = devintr(scause);
+  if (which == 0) {
+    uint64 stval = csr_read(stval);
+    printf("\nkite: kernel trap: %s (scause %lx) at pc %p, stval %p\n",
+           cause_name(scause), scause, (void *)f->epc, (void *)stval);
+    if (stval < MAXVA && stval >= USER_BASE && stval < USER_TOP)
+      printf("kite: the kernel touched a user address outside the usercopy layer\n");
+    backtrace_from(f->epc, f->s0);
+    panic("kernel trap");
+  }
+  /* Preempt on timer ticks, but only a running process's kernel thread. */
+  if (which == 2 && myproc() != NULL && myproc()->state == RUNNING)
+    yield();
+  csr_write(sstatus, sstatus);         /* yield() may have changed them */
+}

@@ -1,0 +1,107 @@
+/*
+ * Physical page allocator with per-page reference counts; see kalloc.h.
+ *
+ * The count array sits in the first pages of free RAM, one uint32 per
+ * managed page: refcnt[(pa - base) / PGSIZE].
+ */
+#include "mm/kalloc.h"
+#include "arch/riscv.h"
+#include "lib/spinlock.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+struct run { struct run *next; };
+
+static struct {
+  struct spinlock lock;
+  struct run *freelist;
+  uint32 *refcnt;
+  uint64 base, top;         /* managed pages: [base, top) */
+  uint64 nfree, ntotal;
+} kmem;
+
+static uint32 *refp(void *pa)
+{
+  uint64 a = (uint64)pa;
+  if ((a & (PGSIZE - 1)) || a < kmem.base || a >= kmem.top)
+    panic("kalloc: %p is not a managed page", pa);
+  return &kmem.refcnt[(a - kmem.base) / PGSIZE];
+}
+
+void kinit(uint64 first_free, uint64 ram_end)
+{
+  initlock(&kmem.lock, "kmem");
+  uint64 npages = (ram_end - PGROUNDUP(first_free)) / PGSIZE;   /* an upper bound */
+  kmem.refcnt = (uint32 *)PGROUNDUP(first_free);
+  kmem.base = PGROUNDUP((uint64)(kmem.refcnt + npages));
+  kmem.top = PGROUNDDOWN(ram_end);
+  memset(kmem.refcnt, 0, npages * sizeof(uint32));
+  for (uint64 pa = kmem.top - PGSIZE; pa >= kmem.base; pa -= PGSIZE) {
+    struct run *r = (struct run *)pa;
+    r->next = kmem.freelist;
+    kmem.freelist = r;
+    kmem.nfree++;
+  }
+  kmem.ntotal = kmem.nfree;
+}
+
+void *kalloc(void)
+{
+  acquire(&kmem.lock);
+  struct run *r = kmem.freelist;
+  if (r) {
+    kmem.freelist = r->next;
+    kmem.nfree--;
+    *refp(r) = 1;
+  }
+  release(&kmem.lock);
+  if (r)
+    memset(r, 0x5a, PGSIZE);     /* junk: catches use of uninitialised pages */
+  return r;
+}
+
+void *kzalloc(void)
+{
+  void *pa = kalloc();
+  if (pa)
+    memset(pa, 0, PGSIZE);
+  return pa;
+}
+
+void kfree(void *pa)
+{
+  acquire(&kmem.lock);
+  uint32 *ref = refp(pa);
+  if (*ref == 0)
+    panic("kfree: %p freed twice", pa);
+  if (--*ref > 0) {
+    release(&kmem.lock);
+    return;
+  }
+  struct run *r = pa;
+  r->next = kmem.freelist;
+  kmem.freelist = r;
+  kmem.nfree++;
+  release(&kmem.lock);
+}
+
+void kref_get(void *pa)
+{
+  acquire(&kmem.lock);
+  uint32 *ref = refp(pa);
+  if (*ref == 0)
+    panic("kref_get: %p is free", pa);
+  (*ref)++;
+  release(&kmem.lock);
+}
+
+int kref_count(void *pa)
+{
+  acquire(&kmem.lock);
+  int n = *refp(pa);
+  release(&kmem.lock);
+  return n;
+}
+
+uint64 kfree_pages(void) { return kmem.nfree; }
+uint64 ktotal_pages(void) { return kmem.ntotal; }

@@ -1,0 +1,138 @@
+/* Process, time and memory system calls. */
+#include "syscall/syscall.h"
+#include "proc/proc.h"
+#include "proc/exec.h"
+#include "mm/procmem.h"
+#include "mm/kalloc.h"
+#include "arch/trap.h"
+#include "arch/sbi.h"
+#include "drivers/platform.h"
+#include "lib/string.h"
+#include "lib/printf.h"
+#include <kite/errno.h>
+#include <kite/stat.h>
+
+long sys_fork(void) { return kfork(); }
+long sys_exit(void) { kexit(argint(0)); }
+long sys_wait(void) { return kwait(arguaddr(0)); }
+long sys_kill(void) { return kkill(argint(0)); }
+long sys_getpid(void) { return myproc()->pid; }
+long sys_getppid(void) { return kgetppid(); }
+
+long sys_sbrk(void)
+{
+  struct procmem *pm = myproc()->mem;
+  long incr = arglong(0);
+  uint64 old = pm->brk;
+  if (incr < 0 && (uint64)-incr > old - pm->heap_start)
+    return -KITE_ENOMEM;
+  if (procmem_brk(pm, old + incr) != old + incr)
+    return -KITE_ENOMEM;
+  return old;
+}
+
+long sys_brk(void)
+{
+  struct procmem *pm = myproc()->mem;
+  uint64 want = argraw(0);
+  return want == 0 ? pm->brk : procmem_brk(pm, want);
+}
+
+long sys_sleep(void)
+{
+  int n = argint(0);
+  if (n < 0)
+    return -KITE_EINVAL;
+  acquire(&tickslock);
+  uint64 start = ticks;
+  while (ticks - start < (uint64)n) {
+    if (killed(myproc())) {
+      release(&tickslock);
+      return -KITE_EINTR;
+    }
+    sleep(&ticks, &tickslock);
+  }
+  release(&tickslock);
+  return 0;
+}
+
+long sys_uptime(void)
+{
+  acquire(&tickslock);
+  uint64 t = ticks;
+  release(&tickslock);
+  return t;
+}
+
+long sys_clock(void)
+{
+  uint64 t = r_time();
+  struct kite_time kt = {
+    .sec = t / platform.timebase,
+    .nsec = (t % platform.timebase) * 1000000000ull / platform.timebase,
+  };
+  return copyout_user(arguaddr(0), &kt, sizeof kt);
+}
+
+long sys_sysinfo(void)
+{
+  struct kite_sysinfo info = {
+    .free_pages = kfree_pages(),
+    .total_pages = ktotal_pages(),
+    .nproc = nproc_used(),
+    .uptime_ticks = sys_uptime(),
+    .ticks_per_sec = KITE_HZ,
+  };
+  return copyout_user(arguaddr(0), &info, sizeof info);
+}
+
+long sys_poweroff(void)
+{
+  printf("kite: power off\n");
+  sbi_shutdown();
+}
+
+long sys_faultinject(void)
+{
+  usercopy_inject_fault(arglong(0));
+  return 0;
+}
+
+/* exec(path, argv): arguments are copied into kernel pages first, so a
+ * bad pointer is found before the old image is touched. */
+long sys_exec(void)
+{
+  char path[MAXPATH];
+  char *argv[MAXARG + 1] = { 0 };
+  long err = argstr(0, path, sizeof path);
+  uaddr_t uargv = arguaddr(1);
+  int argc = 0;
+  if (err < 0)
+    return err;
+  for (;; argc++) {
+    uint64 uarg;
+    if ((err = copyin_user(&uarg, uaddr_add(uargv, argc * sizeof(uint64)), sizeof uarg)) < 0)
+      goto out;
+    if (uarg == 0)
+      break;
+    if (argc == MAXARG) {
+      err = -KITE_E2BIG;
+      goto out;
+    }
+    if ((argv[argc] = kalloc()) == NULL) {
+      err = -KITE_ENOMEM;
+      goto out;
+    }
+    err = copyin_string(argv[argc], uaddr(uarg), MAXARGLEN);
+    if (err < 0) {
+      err = err == -KITE_ENAMETOOLONG ? -KITE_E2BIG : err;
+      argc++;
+      goto out;
+    }
+  }
+  err = kexec(path, argv);
+out:
+  for (int i = 0; i < MAXARG && argv[i]; i++)
+    kfree(argv[i]);
+  return err;
+}
