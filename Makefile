@@ -88,8 +88,14 @@ include user/user.mk
 include mkfs/mkfs.mk
 include test/host/host.mk
 
-$(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
-	$(B)/mkfs $@ README.md $(UPROGS)
+# The image holds stripped copies; build/user/ keeps the symbols for gdb.
+STRIPPED := $(patsubst $(B)/user/%,$(B)/stripped/%,$(UPROGS))
+$(B)/stripped/%: $(B)/user/%
+	@mkdir -p $(dir $@)
+	$(TOOLPREFIX)strip -o $@ $<
+
+$(B)/fs.img: $(B)/mkfs $(STRIPPED) README.md
+	$(B)/mkfs $@ README.md $(STRIPPED)
 
 # ---------------------------------------------------------------------------
 # Running

@@ -131,8 +131,9 @@ void usertrap(void)
     /* handled */
   } else if (scause == EXC_INST_PAGE_FAULT || scause == EXC_LOAD_PAGE_FAULT ||
              scause == EXC_STORE_PAGE_FAULT) {
+    uint64 va = csr_read(stval);       /* before intr_on(): a trap rewrites stval */
     intr_on();
-    user_page_fault(p, scause, csr_read(stval));
+    user_page_fault(p, scause, va);
   } else {
     printf("kite: pid %d (%s): %s (scause %lx) at pc %p, stval %p; killed\n", p->pid, p->name,
            cause_name(scause), scause, (void *)p->trapframe->epc, (void *)csr_read(stval));
