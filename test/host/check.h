@@ -26,9 +26,17 @@ static char check_why[256];
                                     __FILE__, __LINE__, #a, _a, _b); \
     check_failed_now = 1; } } while (0)
 
-#define RUN(name) do { check_failed_now = 0; test_##name(); \
-    if (check_failed_now) { check_failed_total++; printf("test %s: FAIL %s\n", #name, check_why); } \
-    else printf("test %s: OK\n", #name); fflush(stdout); } while (0)
+#define RUN(name) do { \
+    check_failed_now = 0; \
+    test_##name(); \
+    if (check_failed_now) { \
+      check_failed_total++; \
+      printf("test %s: FAIL %s\n", #name, check_why); \
+    } else { \
+      printf("test %s: OK\n", #name); \
+    } \
+    fflush(stdout); \
+  } while (0)
 
 static inline int check_summary(void) { return check_failed_total ? 1 : 0; }
 

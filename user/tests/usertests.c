@@ -1,0 +1,2309 @@
+/*
+ * usertests: Kite's in-QEMU test suite of the system-call interface.
+ *
+ *   usertests            run every test
+ *   usertests -q         quick: skip the slow tests (marked SLOW below)
+ *   usertests -l         list the test names, one a line
+ *   usertests NAME...    run only the named tests
+ *   usertests -a NAME    run the tests that come after NAME in the table
+ *                        (scripts/run-tests uses this to go on after a test
+ *                        hung or panicked the kernel)
+ *
+ * Output protocol (scripts/run-tests parses it):
+ *   for each test:  "test NAME: " then "OK" or "FAIL reason", newline
+ *   at the end:     "usertests: N passed, N failed"
+ * The exit status is 0 iff every test passed.
+ *
+ * How a test runs. The runner forks one child per test, so a test that
+ * crashes, exits early, changes its working directory or leaves its heap
+ * in a mess cannot disturb the next one. A failing check in the test
+ * child writes one fixed-size record to a pipe and exits with
+ * FAIL_STATUS; the runner prints the record. Processes that a test forks
+ * in turn report through their exit status only: CHILD_FAIL_BASE + the
+ * source line of the failed check (wait() passes the whole int through).
+ *
+ * Tests call the kernel through kite_syscall(), which returns the raw
+ * result (a negative KITE_E* number on failure), so every error number is
+ * checked exactly and no C-library wrapper can hide a kernel mistake.
+ *
+ * Every test works in the root directory with names that start with
+ * "ut_", and removes what it created.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kite.h"
+
+#define PG              KITE_PGSIZE
+#define FAIL_STATUS     77       /* test child: "a failure record is in the pipe" */
+#define CHILD_FAIL_BASE 10000    /* grandchild: CHILD_FAIL_BASE + line of the check */
+#define EXEC_FAIL_BASE  20000    /* exec helper child: EXEC_FAIL_BASE + errno of exec */
+#define REPORT_LEN      160      /* one failure record; far below any pipe's capacity */
+#define SELF            "/usertests"
+#define ECHO_NAME       "ut-echo" /* argv[0] that makes this program echo its argv */
+#define REFUSE_NAME     "ut-refuse" /* argv[0] that makes this program exit 3 */
+
+/* Free pages the whole suite may leave behind (see t_leaks). */
+#define LEAK_SLACK      16
+/* Free pages a single grow-then-release test may leave (page-table pages). */
+#define PT_SLACK        8
+
+static int quick;                /* -q: skip SLOW tests, use smaller counts */
+static int report_fd = -1;       /* test child: write end of the runner's pipe */
+static long test_pid;            /* pid of the current test child */
+static long runner_pid;
+
+static char buf[16384];
+static char buf2[16384];
+
+/* ------------------------------------------------------------------------ */
+/* Raw system calls                                                          */
+
+static long k_fork(void)                  { return KSYS0(SYS_fork); }
+static __attribute__((noreturn)) void k_exit(long st) { KSYS1(SYS_exit, st); for (;;) ; }
+static long k_wait(int *st)               { return KSYS1(SYS_wait, st); }
+static long k_pipe(int *fds)              { return KSYS1(SYS_pipe, fds); }
+static long k_read(long fd, void *p, long n)        { return KSYS3(SYS_read, fd, p, n); }
+static long k_write(long fd, const void *p, long n) { return KSYS3(SYS_write, fd, p, n); }
+static long k_kill(long pid)              { return KSYS1(SYS_kill, pid); }
+static long k_exec(const char *path, char *const argv[]) { return KSYS2(SYS_exec, path, argv); }
+static long k_fstat(long fd, struct kite_stat *st) { return KSYS2(SYS_fstat, fd, st); }
+static long k_chdir(const char *path)     { return KSYS1(SYS_chdir, path); }
+static long k_dup(long fd)                { return KSYS1(SYS_dup, fd); }
+static long k_getpid(void)                { return KSYS0(SYS_getpid); }
+static long k_getppid(void)               { return KSYS0(SYS_getppid); }
+static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
+static long k_sleep(long ticks)           { return KSYS1(SYS_sleep, ticks); }
+static long k_uptime(void)                { return KSYS0(SYS_uptime); }
+static long k_open(const char *path, long flags) { return KSYS2(SYS_open, path, flags); }
+static long k_unlink(const char *path)    { return KSYS1(SYS_unlink, path); }
+static long k_link(const char *a, const char *b) { return KSYS2(SYS_link, a, b); }
+static long k_mkdir(const char *path)     { return KSYS1(SYS_mkdir, path); }
+static long k_close(long fd)              { return KSYS1(SYS_close, fd); }
+static long k_lseek(long fd, long off, long whence) { return KSYS3(SYS_lseek, fd, off, whence); }
+static long k_sysinfo(struct kite_sysinfo *si) { return KSYS1(SYS_sysinfo, si); }
+
+#define O_RD     KITE_O_RDONLY
+#define O_WR     KITE_O_WRONLY
+#define O_RW     KITE_O_RDWR
+#define O_NEW    (KITE_O_CREAT | KITE_O_TRUNC | KITE_O_RDWR)
+
+/* A raw result is an error when it lies in [-4095, -1]. */
+static int is_err(long r) { return r < 0 && r >= -4095; }
+
+/* ------------------------------------------------------------------------ */
+/* Reporting failures                                                        */
+
+static const char *errname(long r)
+{
+  static const struct { int e; const char *name; } names[] = {
+    { KITE_EPERM, "EPERM" }, { KITE_ENOENT, "ENOENT" }, { KITE_ESRCH, "ESRCH" },
+    { KITE_EINTR, "EINTR" }, { KITE_EIO, "EIO" }, { KITE_ENXIO, "ENXIO" },
+    { KITE_E2BIG, "E2BIG" }, { KITE_ENOEXEC, "ENOEXEC" }, { KITE_EBADF, "EBADF" },
+    { KITE_ECHILD, "ECHILD" }, { KITE_EAGAIN, "EAGAIN" }, { KITE_ENOMEM, "ENOMEM" },
+    { KITE_EACCES, "EACCES" }, { KITE_EFAULT, "EFAULT" }, { KITE_EBUSY, "EBUSY" },
+    { KITE_EEXIST, "EEXIST" }, { KITE_EXDEV, "EXDEV" }, { KITE_ENODEV, "ENODEV" },
+    { KITE_ENOTDIR, "ENOTDIR" }, { KITE_EISDIR, "EISDIR" }, { KITE_EINVAL, "EINVAL" },
+    { KITE_ENFILE, "ENFILE" }, { KITE_EMFILE, "EMFILE" }, { KITE_ENOTTY, "ENOTTY" },
+    { KITE_EFBIG, "EFBIG" }, { KITE_ENOSPC, "ENOSPC" }, { KITE_ESPIPE, "ESPIPE" },
+    { KITE_EMLINK, "EMLINK" }, { KITE_EPIPE, "EPIPE" }, { KITE_ERANGE, "ERANGE" },
+    { KITE_ENOSYS, "ENOSYS" }, { KITE_ENOTEMPTY, "ENOTEMPTY" },
+    { KITE_ENAMETOOLONG, "ENAMETOOLONG" },
+  };
+  static char text[4][24];
+  static int next;
+  char *t = text[next++ % 4];
+
+  if (is_err(r)) {
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+      if (names[i].e == -r)
+        return names[i].name;
+    snprintf(t, sizeof text[0], "error %ld", -r);
+  } else {
+    snprintf(t, sizeof text[0], "%ld", r);
+  }
+  return t;
+}
+
+/*
+ * Fail the current check. In the test child: write the record, exit with
+ * FAIL_STATUS. In any process the test forked: exit with the line number.
+ */
+static void fail(int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+static void fail(int line, const char *fmt, ...)
+{
+  if (report_fd >= 0 && k_getpid() == test_pid) {
+    char rec[REPORT_LEN];
+    va_list ap;
+    int n;
+
+    memset(rec, 0, sizeof rec);
+    n = snprintf(rec, sizeof rec, "line %d: ", line);
+    va_start(ap, fmt);
+    vsnprintf(rec + n, sizeof rec - n, fmt, ap);
+    va_end(ap);
+    k_write(report_fd, rec, sizeof rec);
+    k_exit(FAIL_STATUS);
+  }
+  k_exit(CHILD_FAIL_BASE + line);
+}
+
+#define CHECK(c) do { if (!(c)) fail(__LINE__, "%s", #c); } while (0)
+
+#define CHECK_EQ(a, b) do {                                              \
+    long _a = (long)(a), _b = (long)(b);                                  \
+    if (_a != _b)                                                         \
+      fail(__LINE__, "%s = %s, expected %s", #a, errname(_a), errname(_b)); \
+  } while (0)
+
+/* The call must succeed (return >= 0); evaluates to its result. */
+#define CHECK_OK(x) ({                                                   \
+    long _r = (long)(x);                                                  \
+    if (is_err(_r))                                                       \
+      fail(__LINE__, "%s = %s", #x, errname(_r));                         \
+    _r; })
+
+/* The call must fail with exactly -E. */
+#define CHECK_ERR(x, E) do {                                             \
+    long _r = (long)(x);                                                  \
+    if (_r != -(E))                                                       \
+      fail(__LINE__, "%s = %s, expected %s", #x, errname(_r), errname(-(E))); \
+  } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+
+static long xfork(int line)
+{
+  long pid = k_fork();
+  if (is_err(pid))
+    fail(line, "fork = %s", errname(pid));
+  return pid;
+}
+#define XFORK() xfork(__LINE__)
+
+/* Children that wait_for reaped while waiting for another one. */
+static struct { long pid; int status; } reaped[KITE_NPROC];
+
+/* Wait until the child pid exits; returns its status. */
+static int wait_for(int line, long pid)
+{
+  int st = 0;
+  for (int i = 0; i < KITE_NPROC; i++)
+    if (reaped[i].pid == pid) {
+      reaped[i].pid = 0;
+      return reaped[i].status;
+    }
+  for (;;) {
+    long r = k_wait(&st);
+    if (r == pid)
+      return st;
+    if (is_err(r))
+      fail(line, "wait for %ld = %s", pid, errname(r));
+    for (int i = 0; i < KITE_NPROC; i++)
+      if (reaped[i].pid == 0) {
+        reaped[i].pid = r;
+        reaped[i].status = st;
+        break;
+      }
+  }
+}
+#define WAIT_FOR(pid) wait_for(__LINE__, (pid))
+
+static const char *status_text(int st)
+{
+  static char t[48];
+  if (st == -1)
+    return "killed (-1)";
+  if (st >= CHILD_FAIL_BASE && st < EXEC_FAIL_BASE)
+    snprintf(t, sizeof t, "failed its check at line %d", st - CHILD_FAIL_BASE);
+  else if (st >= EXEC_FAIL_BASE && st < EXEC_FAIL_BASE + 4096)
+    snprintf(t, sizeof t, "exec failed with %s", errname(-(st - EXEC_FAIL_BASE)));
+  else
+    snprintf(t, sizeof t, "exited %d", st);
+  return t;
+}
+
+/* Wait for pid and require exit status want. */
+static void check_exit(int line, long pid, int want)
+{
+  int st = wait_for(line, pid);
+  if (st != want)
+    fail(line, "child %s, expected status %d", status_text(st), want);
+}
+#define CHECK_EXIT(pid, want) check_exit(__LINE__, (pid), (want))
+
+static long free_pages(void)
+{
+  struct kite_sysinfo si;
+  if (is_err(k_sysinfo(&si)))
+    return -1;
+  return (long)si.free_pages;
+}
+
+static long nproc(void)
+{
+  struct kite_sysinfo si;
+  if (is_err(k_sysinfo(&si)))
+    return -1;
+  return (long)si.nproc;
+}
+
+/* Byte i of the standard test pattern, seeded so files differ. */
+static char pat(long i, long seed) { return (char)((i * 7 + seed * 13 + (i >> 9)) & 0xff); }
+
+static void fill_pattern(char *p, long n, long off, long seed)
+{
+  for (long i = 0; i < n; i++)
+    p[i] = pat(off + i, seed);
+}
+
+/* Index of the first byte that differs from the pattern, or -1. */
+static long check_pattern(const char *p, long n, long off, long seed)
+{
+  for (long i = 0; i < n; i++)
+    if (p[i] != pat(off + i, seed))
+      return i;
+  return -1;
+}
+
+/* Create name holding n bytes of data. */
+static void make_file(int line, const char *name, const void *data, long n)
+{
+  long fd = k_open(name, O_NEW);
+  if (is_err(fd))
+    fail(line, "create %s = %s", name, errname(fd));
+  long r = k_write(fd, data, n);
+  if (r != n)
+    fail(line, "write %s = %s, expected %ld", name, errname(r), n);
+  k_close(fd);
+}
+#define MAKE_FILE(name, data, n) make_file(__LINE__, (name), (data), (n))
+
+/* Read up to max bytes of name into p; returns the count. */
+static long read_file(int line, const char *name, void *p, long max)
+{
+  long fd = k_open(name, O_RD);
+  if (is_err(fd))
+    fail(line, "open %s = %s", name, errname(fd));
+  long got = 0, r;
+  while (got < max && (r = k_read(fd, (char *)p + got, max - got)) > 0)
+    got += r;
+  k_close(fd);
+  return got;
+}
+#define READ_FILE(name, p, max) read_file(__LINE__, (name), (p), (max))
+
+static struct kite_stat fstat_of(int line, long fd)
+{
+  struct kite_stat st;
+  long r = k_fstat(fd, &st);
+  if (is_err(r))
+    fail(line, "fstat(%ld) = %s", fd, errname(r));
+  return st;
+}
+#define FSTAT(fd) fstat_of(__LINE__, (fd))
+
+static struct kite_stat stat_path(int line, const char *path)
+{
+  long fd = k_open(path, O_RD);
+  if (is_err(fd))
+    fail(line, "open %s = %s", path, errname(fd));
+  struct kite_stat st = fstat_of(line, fd);
+  k_close(fd);
+  return st;
+}
+#define STAT(path) stat_path(__LINE__, (path))
+
+/* Count the live entries of directory path whose names start with prefix. */
+static int dir_count(int line, const char *path, const char *prefix)
+{
+  struct kite_dirent de;
+  char name[KITE_DIRSIZ + 1];
+  long fd = k_open(path, O_RD), r;
+  int n = 0;
+
+  if (is_err(fd))
+    fail(line, "open dir %s = %s", path, errname(fd));
+  while ((r = k_read(fd, &de, sizeof de)) == (long)sizeof de) {
+    if (de.inum == 0)
+      continue;
+    memcpy(name, de.name, KITE_DIRSIZ);
+    name[KITE_DIRSIZ] = 0;
+    if (strncmp(name, prefix, strlen(prefix)) == 0)
+      n++;
+  }
+  if (r != 0)
+    fail(line, "read dir %s = %s", path, errname(r));
+  k_close(fd);
+  return n;
+}
+#define DIR_COUNT(path, prefix) dir_count(__LINE__, (path), (prefix))
+
+/* The lowest free file descriptor (dup of 0, closed again). */
+static long lowest_free_fd(void)
+{
+  long fd = CHECK_OK(k_dup(0));
+  k_close(fd);
+  return fd;
+}
+
+/*
+ * A heap page of our own that is followed by unmapped memory: the break is
+ * moved to a page boundary, then one page is added and filled with 'a'.
+ * Objects placed at its very end run into the hole above the break.
+ */
+static char *edge_page(void)
+{
+  long brk = CHECK_OK(k_sbrk(0));
+  long pad = (-brk) & (PG - 1);
+  if (pad)
+    CHECK_OK(k_sbrk(pad));
+  char *p = (char *)CHECK_OK(k_sbrk(PG));
+  CHECK(((unsigned long)p & (PG - 1)) == 0);
+  memset(p, 'a', PG);
+  return p;
+}
+
+/*
+ * sbrk(n) that must succeed and return the old break (read first with
+ * sbrk(0)), so that a bogus success value is caught rather than used.
+ */
+static char *sbrk_ok(int line, long n)
+{
+  long old = k_sbrk(0);
+  long r = k_sbrk(n);
+  if (r != old || is_err(old))
+    fail(line, "sbrk(%ld) = %s, the break was %s", n, errname(r), errname(old));
+  return (char *)r;
+}
+#define SBRK_OK(n) sbrk_ok(__LINE__, (n))
+
+/* An address well above the break that nothing maps. */
+static unsigned long hole_addr(void)
+{
+  long brk = CHECK_OK(k_sbrk(0));
+  return (((unsigned long)brk + PG - 1) & ~(unsigned long)(PG - 1)) + (64UL << 20);
+}
+
+/* Addresses no system call may read or write on a user's behalf. */
+#define NBAD 5
+static unsigned long bad_addrs[NBAD];
+
+static void init_bad_addrs(void)
+{
+  bad_addrs[0] = 0;                      /* page 0 is never mapped */
+  bad_addrs[1] = 0xffffffffffffffffUL;   /* not a canonical Sv39 address */
+  bad_addrs[2] = 0x80000000UL;           /* kernel RAM */
+  bad_addrs[3] = 1UL << 38;              /* first address beyond user space */
+  bad_addrs[4] = hole_addr();            /* unmapped user address */
+}
+
+/* r is the result of what(bad address a): it must be -EFAULT. */
+static void check_efault(int line, const char *what, unsigned long a, long r)
+{
+  if (r != -KITE_EFAULT)
+    fail(line, "%s(%#lx) = %s, expected EFAULT", what, a, errname(r));
+}
+#define CHECK_EFAULT(what, a, r) check_efault(__LINE__, (what), (a), (r))
+
+/* ------------------------------------------------------------------------ */
+/* Bad pointers passed to system calls                                       */
+
+static void t_badptr_read(void)
+{
+  long fd, r;
+  int p[2];
+  static const char ro[] = "read-only data";
+
+  init_bad_addrs();
+  MAKE_FILE("ut_bpr", "0123456789", 10);
+  fd = CHECK_OK(k_open("ut_bpr", O_RD));
+  for (int i = 0; i < NBAD; i++)
+    CHECK_EFAULT("read file into", bad_addrs[i], k_read(fd, (void *)bad_addrs[i], 10));
+  /* The kernel must not write into the program's text or read-only data. */
+  r = k_read(fd, (void *)(unsigned long)&t_badptr_read, 10);
+  CHECK_EFAULT("read file into text", (unsigned long)&t_badptr_read, r);
+  r = k_read(fd, (void *)(unsigned long)ro, 10);
+  CHECK_EFAULT("read file into rodata", (unsigned long)ro, r);
+  CHECK(strcmp(ro, "read-only data") == 0);
+  /* Nothing was delivered, so the offset has not moved. */
+  CHECK_EQ(k_read(fd, buf, sizeof buf), 10);
+  CHECK(memcmp(buf, "0123456789", 10) == 0);
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_bpr"));
+
+  /* A pipe keeps the data a faulting read did not deliver. */
+  CHECK_OK(k_pipe(p));
+  CHECK_EQ(k_write(p[1], "abc", 3), 3);
+  for (int i = 0; i < NBAD; i++)
+    CHECK_EFAULT("read pipe into", bad_addrs[i], k_read(p[0], (void *)bad_addrs[i], 3));
+  CHECK_EQ(k_read(p[0], buf, sizeof buf), 3);
+  CHECK(memcmp(buf, "abc", 3) == 0);
+  k_close(p[0]);
+  k_close(p[1]);
+}
+
+static void t_badptr_write(void)
+{
+  long fd;
+  int p[2];
+
+  init_bad_addrs();
+  fd = CHECK_OK(k_open("ut_bpw", O_NEW));
+  for (int i = 0; i < NBAD; i++)
+    CHECK_EFAULT("write file from", bad_addrs[i], k_write(fd, (void *)bad_addrs[i], 10));
+  CHECK_EQ(FSTAT(fd).st_size, 0);
+  CHECK_EQ(k_lseek(fd, 0, KITE_SEEK_CUR), 0);
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_bpw"));
+
+  CHECK_OK(k_pipe(p));
+  for (int i = 0; i < NBAD; i++)
+    CHECK_EFAULT("write pipe from", bad_addrs[i], k_write(p[1], (void *)bad_addrs[i], 10));
+  CHECK_EQ(k_write(p[1], "xy", 2), 2);
+  CHECK_EQ(k_read(p[0], buf, sizeof buf), 2);   /* nothing else got in */
+  k_close(p[0]);
+  k_close(p[1]);
+
+  for (int i = 0; i < NBAD; i++)
+    CHECK_EFAULT("write console from", bad_addrs[i], k_write(1, (void *)bad_addrs[i], 10));
+}
+
+/* Every system call that takes a path, given a bad path pointer. */
+static void t_badptr_path(void)
+{
+  init_bad_addrs();
+  MAKE_FILE("ut_bpp", "x", 1);
+  for (int i = 0; i < NBAD; i++) {
+    unsigned long a = bad_addrs[i];
+    CHECK_EFAULT("open", a, k_open((char *)a, O_RD));
+    CHECK_EFAULT("open O_CREAT", a, k_open((char *)a, O_NEW));
+    CHECK_EFAULT("unlink", a, k_unlink((char *)a));
+    CHECK_EFAULT("mkdir", a, k_mkdir((char *)a));
+    CHECK_EFAULT("chdir", a, k_chdir((char *)a));
+    CHECK_EFAULT("mknod", a, KSYS3(SYS_mknod, a, 1, 0));
+    CHECK_EFAULT("link old=", a, k_link((char *)a, "ut_bpp2"));
+    CHECK_EFAULT("link new=", a, k_link("ut_bpp", (char *)a));
+  }
+  CHECK_ERR(k_open("ut_bpp2", O_RD), KITE_ENOENT);
+  long fd = CHECK_OK(k_open("ut_bpp", O_RD));
+  CHECK_EQ(FSTAT(fd).st_nlink, 1);
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_bpp"));
+}
+
+/* Strings and arrays that start in mapped memory and run off its end. */
+static void t_badptr_edge(void)
+{
+  char *page = edge_page();
+  char *end = page + PG;
+  long fds_before = lowest_free_fd();
+
+  /* A path with no NUL before the hole. */
+  CHECK_ERR(k_open(end - 10, O_RD), KITE_EFAULT);
+  CHECK_ERR(k_open(end - 10, O_NEW), KITE_EFAULT);
+  CHECK_ERR(k_mkdir(end - 10), KITE_EFAULT);
+  CHECK_ERR(k_unlink(end - 10), KITE_EFAULT);
+  /* A whole page of name without a NUL is simply too long. */
+  CHECK_ERR(k_open(page, O_RD), KITE_ENAMETOOLONG);
+
+  /* pipe's int[2] straddling the hole: nothing may leak. */
+  CHECK_ERR(k_pipe((int *)(end - sizeof(int))), KITE_EFAULT);
+  CHECK_EQ(lowest_free_fd(), fds_before);
+
+  /* An fstat record straddling the hole. */
+  CHECK_ERR(k_fstat(1, (struct kite_stat *)(end - 8)), KITE_EFAULT);
+  CHECK_ERR(KSYS1(SYS_sysinfo, end - 8), KITE_EFAULT);
+}
+
+static void t_badptr_pipe(void)
+{
+  long fds_before;
+
+  init_bad_addrs();
+  fds_before = lowest_free_fd();
+  for (int i = 0; i < NBAD; i++)
+    CHECK_EFAULT("pipe", bad_addrs[i], k_pipe((int *)bad_addrs[i]));
+  CHECK_EFAULT("pipe", (unsigned long)&t_badptr_pipe, k_pipe((int *)(unsigned long)&t_badptr_pipe));
+  CHECK_EQ(lowest_free_fd(), fds_before);     /* no descriptors left behind */
+}
+
+static void t_badptr_fstat(void)
+{
+  long fd;
+
+  init_bad_addrs();
+  MAKE_FILE("ut_bpf", "x", 1);
+  fd = CHECK_OK(k_open("ut_bpf", O_RD));
+  for (int i = 0; i < NBAD; i++) {
+    CHECK_EFAULT("fstat file", bad_addrs[i], k_fstat(fd, (void *)bad_addrs[i]));
+    CHECK_EFAULT("fstat console", bad_addrs[i], k_fstat(1, (void *)bad_addrs[i]));
+    CHECK_EFAULT("sysinfo", bad_addrs[i], KSYS1(SYS_sysinfo, bad_addrs[i]));
+    CHECK_EFAULT("clock", bad_addrs[i], KSYS1(SYS_clock, bad_addrs[i]));
+  }
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_bpf"));
+}
+
+/* wait() with a bad status pointer fails and must not lose the child. */
+static void t_badptr_wait(void)
+{
+  int st;
+
+  init_bad_addrs();
+  for (int i = 1; i < NBAD + 1; i++) {
+    unsigned long a = i < NBAD ? bad_addrs[i] : (unsigned long)&t_badptr_wait;
+    long pid = XFORK();
+    if (pid == 0)
+      k_exit(7);
+    CHECK_EFAULT("wait", a, k_wait((int *)a));
+    st = 0;
+    CHECK_EQ(k_wait(&st), pid);
+    CHECK_EQ(st, 7);
+  }
+  /* NULL is not a bad pointer for wait: it means "no status wanted". */
+  long pid = XFORK();
+  if (pid == 0)
+    k_exit(3);
+  CHECK_EQ(k_wait(NULL), pid);
+  CHECK_ERR(k_wait(&st), KITE_ECHILD);
+}
+
+/*
+ * exec with a bad path, argv or argv element. Run in a child: were the
+ * kernel to accept one, the child would turn into this program with a
+ * strange argv, which main() refuses to run as a suite.
+ */
+static void t_badptr_exec(void)
+{
+  long pid = XFORK();
+  if (pid == 0) {
+    char *ok_argv[] = { REFUSE_NAME, NULL };
+    char *page;
+
+    init_bad_addrs();
+    for (int i = 0; i < NBAD; i++) {
+      unsigned long a = bad_addrs[i];
+      char *bad_elem[] = { REFUSE_NAME, (char *)a, NULL };
+      CHECK_EFAULT("exec path", a, k_exec((char *)a, ok_argv));
+      CHECK_EFAULT("exec argv", a, k_exec(SELF, (char **)a));
+      if (a != 0)      /* a NULL element just ends argv */
+        CHECK_EFAULT("exec argv[1]", a, k_exec(SELF, bad_elem));
+    }
+    /* An argv array that runs into the hole before its NULL. */
+    page = edge_page();
+    char **tail = (char **)(page + PG - 2 * sizeof(char *));
+    tail[0] = REFUSE_NAME;
+    tail[1] = "x";
+    CHECK_ERR(k_exec(SELF, tail), KITE_EFAULT);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* exec                                                                      */
+
+/*
+ * Run this program as ECHO_NAME with argv, its stdout on a pipe; collect
+ * what it writes (its argv, NUL-separated) in out. Returns the byte count;
+ * *status gets the exit status (EXEC_FAIL_BASE + errno if exec failed).
+ */
+static long exec_echo(int line, char *const argv[], char *out, long max, int *status)
+{
+  int p[2];
+  long pid, got = 0, r;
+
+  if (is_err(k_pipe(p)))
+    fail(line, "pipe failed");
+  pid = xfork(line);
+  if (pid == 0) {
+    k_close(1);
+    if (k_dup(p[1]) != 1)
+      k_exit(CHILD_FAIL_BASE + __LINE__);
+    k_close(p[0]);
+    k_close(p[1]);
+    r = k_exec(SELF, argv);
+    k_exit(EXEC_FAIL_BASE + (is_err(r) ? -r : 4095));
+  }
+  k_close(p[1]);
+  while ((r = k_read(p[0], out + got, max - got)) > 0)
+    got += r;
+  k_close(p[0]);
+  *status = wait_for(line, pid);
+  return got;
+}
+
+/* Expected echo output for argv: each string with its NUL. */
+static long echo_expect(char *const argv[], char *out)
+{
+  long n = 0;
+  for (int i = 0; argv[i]; i++) {
+    long len = (long)strlen(argv[i]) + 1;
+    memcpy(out + n, argv[i], len);
+    n += len;
+  }
+  return n;
+}
+
+static void check_echo(int line, char *const argv[])
+{
+  static char got[48 * 1024], want[48 * 1024];
+  int st;
+  long n = exec_echo(line, argv, got, sizeof got, &st);
+  long m = echo_expect(argv, want);
+
+  if (st != 0)
+    fail(line, "echo child %s", status_text(st));
+  if (n != m)
+    fail(line, "echoed %ld bytes, expected %ld", n, m);
+  if (memcmp(got, want, n) != 0)
+    fail(line, "echoed arguments differ");
+}
+
+static long exec_error(int line, char *const argv[])
+{
+  int st;
+  exec_echo(line, argv, buf2, sizeof buf2, &st);
+  if (st < EXEC_FAIL_BASE || st >= EXEC_FAIL_BASE + 4096)
+    fail(line, "exec did not fail: child %s", status_text(st));
+  return -(long)(st - EXEC_FAIL_BASE);
+}
+
+static void t_exec_args(void)
+{
+  char *argv[] = { ECHO_NAME, "hello", "", "with space", "kite\tfly", NULL };
+  char *one[] = { ECHO_NAME, NULL };
+  check_echo(__LINE__, argv);
+  check_echo(__LINE__, one);
+}
+
+static void t_exec_badpath(void)
+{
+  char *argv[] = { ECHO_NAME, NULL };
+  long r;
+
+  MAKE_FILE("ut_ebp", "x", 1);
+  long pid = XFORK();
+  if (pid == 0) {
+    CHECK_ERR(k_exec("/ut_no_such_program", argv), KITE_ENOENT);
+    CHECK_ERR(k_exec("", argv), KITE_ENOENT);
+    CHECK_ERR(k_exec("ut_ebp/x", argv), KITE_ENOTDIR);
+    r = k_exec("/", argv);      /* a directory */
+    if (r != -KITE_EACCES && r != -KITE_ENOEXEC && r != -KITE_EISDIR)
+      fail(__LINE__, "exec(\"/\") = %s, expected EACCES, ENOEXEC or EISDIR", errname(r));
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+  CHECK_OK(k_unlink("ut_ebp"));
+}
+
+/* Files that are not Kite executables; a failed exec leaves us intact. */
+static void t_exec_notelf(void)
+{
+  static volatile long canary = 0x6b697465;
+  char *argv[] = { ECHO_NAME, NULL };
+  char hdr[64];
+  long fd, pid;
+
+  fd = CHECK_OK(k_open(SELF, O_RD));
+  CHECK_EQ(k_read(fd, hdr, sizeof hdr), sizeof hdr);
+  k_close(fd);
+  CHECK(memcmp(hdr, "\177ELF", 4) == 0);
+  int fd_before = (int)lowest_free_fd();
+
+  pid = XFORK();
+  if (pid == 0) {
+    MAKE_FILE("ut_ne", "#!/bin/sh\necho hi\n", 18);
+    CHECK_ERR(k_exec("ut_ne", argv), KITE_ENOEXEC);
+    MAKE_FILE("ut_ne", "", 0);
+    CHECK_ERR(k_exec("ut_ne", argv), KITE_ENOEXEC);
+    /* Only the magic number is right. */
+    memset(buf, 0, 64);
+    memcpy(buf, "\177ELF", 4);
+    MAKE_FILE("ut_ne", buf, 64);
+    CHECK_ERR(k_exec("ut_ne", argv), KITE_ENOEXEC);
+    /* A real header whose program headers lie beyond the end of the file. */
+    MAKE_FILE("ut_ne", hdr, sizeof hdr);
+    CHECK_ERR(k_exec("ut_ne", argv), KITE_ENOEXEC);
+    /* A real header for another machine (x86-64). */
+    memcpy(buf, hdr, sizeof hdr);
+    buf[18] = 0x3e;
+    buf[19] = 0;
+    MAKE_FILE("ut_ne", buf, 64);
+    CHECK_ERR(k_exec("ut_ne", argv), KITE_ENOEXEC);
+    /* Still ourselves: data, stack and descriptors survived. */
+    CHECK_EQ(canary, 0x6b697465);
+    CHECK(memcmp(hdr, "\177ELF", 4) == 0);
+    CHECK_EQ(lowest_free_fd(), fd_before);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+  CHECK_OK(k_unlink("ut_ne"));
+}
+
+static void t_exec_maxargs(void)
+{
+  static char *argv[KITE_MAXARG + 4];
+  static char names[KITE_MAXARG + 4][8];
+
+  argv[0] = ECHO_NAME;
+  for (int i = 1; i < KITE_MAXARG + 2; i++) {
+    snprintf(names[i], sizeof names[i], "a%d", i);
+    argv[i] = names[i];
+  }
+  /* KITE_MAXARG - 1 arguments fit whether or not the limit counts the NULL. */
+  argv[KITE_MAXARG - 1] = NULL;
+  check_echo(__LINE__, argv);
+  /* KITE_MAXARG + 1 arguments are too many. */
+  argv[KITE_MAXARG - 1] = names[KITE_MAXARG - 1];
+  argv[KITE_MAXARG + 1] = NULL;
+  CHECK_EQ(exec_error(__LINE__, argv), -KITE_E2BIG);
+}
+
+static void t_exec_longarg(void)
+{
+  static char big[KITE_MAXARGLEN + 8];
+  char *argv[] = { ECHO_NAME, big, "after", NULL };
+  long r;
+
+  /* KITE_MAXARGLEN counts the NUL: this one just fits. */
+  fill_pattern(big, KITE_MAXARGLEN - 1, 0, 1);
+  for (int i = 0; i < KITE_MAXARGLEN - 1; i++)
+    if (big[i] == 0)
+      big[i] = 'z';
+  big[KITE_MAXARGLEN - 1] = 0;
+  check_echo(__LINE__, argv);
+  /* One more byte is too long. */
+  big[KITE_MAXARGLEN - 1] = 'y';
+  big[KITE_MAXARGLEN] = 0;
+  r = exec_error(__LINE__, argv);
+  if (r != -KITE_E2BIG && r != -KITE_ENAMETOOLONG)
+    fail(__LINE__, "exec with a %d-byte argument = %s, expected E2BIG or ENAMETOOLONG",
+         KITE_MAXARGLEN, errname(r));
+}
+
+/* Many long arguments together: the new stack must hold all of them. */
+static void t_exec_bigargs(void)
+{
+  static char strs[KITE_MAXARG - 2][KITE_MAXARGLEN];
+  static char *argv[KITE_MAXARG];
+  int n = KITE_MAXARG - 2;
+
+  argv[0] = ECHO_NAME;
+  for (int i = 0; i < n; i++) {
+    memset(strs[i], 'A' + i % 26, KITE_MAXARGLEN - 1);
+    strs[i][KITE_MAXARGLEN - 1] = 0;
+    argv[i + 1] = strs[i];
+  }
+  argv[n + 1] = NULL;
+  check_echo(__LINE__, argv);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pipes                                                                     */
+
+static void t_pipe_data(void)
+{
+  static const long wsizes[] = { 1, 7, 100, 511, 512, 513, 3000, 4096, 5000 };
+  static const long rsizes[] = { 5, 600, 4096, 1, 8000 };
+  const long total = 60000;
+  int p[2];
+  long pid, got = 0, r;
+
+  CHECK_OK(k_pipe(p));
+  pid = XFORK();
+  if (pid == 0) {
+    long sent = 0;
+    k_close(p[0]);
+    for (int i = 0; sent < total; i++) {
+      long n = wsizes[i % 9];
+      if (n > total - sent)
+        n = total - sent;
+      fill_pattern(buf, n, sent, 5);
+      CHECK_EQ(k_write(p[1], buf, n), n);
+      sent += n;
+    }
+    k_exit(0);
+  }
+  k_close(p[1]);
+  for (int i = 0; (r = k_read(p[0], buf2, rsizes[i % 5])) > 0; i++) {
+    long bad = check_pattern(buf2, r, got, 5);
+    if (bad >= 0)
+      fail(__LINE__, "byte %ld of the stream is wrong", got + bad);
+    got += r;
+  }
+  CHECK_EQ(r, 0);
+  CHECK_EQ(got, total);
+  k_close(p[0]);
+  CHECK_EXIT(pid, 0);
+}
+
+static void t_pipe_eof(void)
+{
+  int p[2];
+  long pid;
+
+  CHECK_OK(k_pipe(p));
+  CHECK_EQ(k_write(p[1], buf, 100), 100);
+  k_close(p[1]);
+  CHECK_EQ(k_read(p[0], buf2, sizeof buf2), 100);
+  CHECK_EQ(k_read(p[0], buf2, sizeof buf2), 0);
+  CHECK_EQ(k_read(p[0], buf2, sizeof buf2), 0);
+  k_close(p[0]);
+
+  /* EOF only once every copy of the write end is closed. */
+  CHECK_OK(k_pipe(p));
+  pid = XFORK();
+  if (pid == 0) {
+    k_close(p[0]);
+    k_sleep(5);
+    CHECK_EQ(k_write(p[1], "z", 1), 1);
+    k_exit(0);
+  }
+  k_close(p[1]);
+  CHECK_EQ(k_read(p[0], buf2, sizeof buf2), 1);
+  CHECK_EQ(buf2[0], 'z');
+  CHECK_EQ(k_read(p[0], buf2, sizeof buf2), 0);
+  k_close(p[0]);
+  CHECK_EXIT(pid, 0);
+}
+
+static void t_pipe_epipe(void)
+{
+  int p[2];
+  long pid;
+
+  CHECK_OK(k_pipe(p));
+  k_close(p[0]);
+  CHECK_ERR(k_write(p[1], "x", 1), KITE_EPIPE);
+  k_close(p[1]);
+
+  /* A writer blocked on a full pipe wakes up when the reader goes away. */
+  CHECK_OK(k_pipe(p));
+  pid = XFORK();
+  if (pid == 0) {
+    long r;
+    k_close(p[0]);
+    memset(buf, 'w', 1024);
+    while ((r = k_write(p[1], buf, 1024)) > 0)
+      ;
+    CHECK_EQ(r, -KITE_EPIPE);
+    k_exit(0);
+  }
+  k_close(p[1]);
+  CHECK_EQ(k_read(p[0], buf2, 100), 100);
+  k_sleep(3);
+  k_close(p[0]);
+  CHECK_EXIT(pid, 0);
+}
+
+static void t_pipe_pingpong(void)
+{
+  int ab[2], ba[2];
+  long pid;
+  unsigned char c;
+  int rounds = quick ? 50 : 300;
+
+  CHECK_OK(k_pipe(ab));
+  CHECK_OK(k_pipe(ba));
+  pid = XFORK();
+  if (pid == 0) {
+    k_close(ab[1]);
+    k_close(ba[0]);
+    for (int i = 0; i < rounds; i++) {
+      CHECK_EQ(k_read(ab[0], &c, 1), 1);
+      CHECK_EQ(c, (unsigned char)i);
+      c++;
+      CHECK_EQ(k_write(ba[1], &c, 1), 1);
+    }
+    k_exit(0);
+  }
+  k_close(ab[0]);
+  k_close(ba[1]);
+  for (int i = 0; i < rounds; i++) {
+    c = (unsigned char)i;
+    CHECK_EQ(k_write(ab[1], &c, 1), 1);
+    CHECK_EQ(k_read(ba[0], &c, 1), 1);
+    CHECK_EQ(c, (unsigned char)(i + 1));
+  }
+  k_close(ab[1]);
+  k_close(ba[0]);
+  CHECK_EXIT(pid, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Processes: fork, exit, wait, kill                                         */
+
+static void t_exit_status(void)
+{
+  static const int values[] = { 0, 1, 2, 42, 127, 255, 256, 1000, -2, 0x7fffffff };
+  for (unsigned i = 0; i < sizeof values / sizeof values[0]; i++) {
+    long pid = XFORK();
+    if (pid == 0)
+      k_exit(values[i]);
+    int st = WAIT_FOR(pid);
+    if (st != values[i])
+      fail(__LINE__, "exit(%d) gave wait status %d", values[i], st);
+  }
+}
+
+static void t_wait_nochild(void)
+{
+  int st = 12345;
+  CHECK_ERR(k_wait(&st), KITE_ECHILD);
+  CHECK_EQ(st, 12345);
+  long pid = XFORK();
+  if (pid == 0)
+    k_exit(0);
+  CHECK_EXIT(pid, 0);
+  CHECK_ERR(k_wait(&st), KITE_ECHILD);
+}
+
+static void t_wait_many(void)
+{
+  enum { N = 40 };
+  long pids[N];
+  int seen[N] = { 0 };
+  int st;
+
+  for (int i = 0; i < N; i++) {
+    pids[i] = XFORK();
+    if (pids[i] == 0) {
+      k_sleep(i % 3);
+      k_exit(100 + i);
+    }
+  }
+  for (int n = 0; n < N; n++) {
+    long pid = CHECK_OK(k_wait(&st));
+    int i;
+    for (i = 0; i < N && pids[i] != pid; i++)
+      ;
+    if (i == N)
+      fail(__LINE__, "wait returned %ld, not one of our children", pid);
+    if (seen[i]++)
+      fail(__LINE__, "wait returned child %ld twice", pid);
+    if (st != 100 + i)
+      fail(__LINE__, "child %d: status %d, expected %d", i, st, 100 + i);
+  }
+  CHECK_ERR(k_wait(&st), KITE_ECHILD);
+}
+
+/* fork until the process table is full: a clean error, then recovery. */
+static void t_fork_limit(void)
+{
+  int p[2];
+  long n = 0, r;
+
+  CHECK_OK(k_pipe(p));
+  for (;;) {
+    r = k_fork();
+    if (r == 0) {
+      char c;
+      k_close(p[1]);
+      k_exit(k_read(p[0], &c, 1) == 0 ? 0 : CHILD_FAIL_BASE + __LINE__);
+    }
+    if (is_err(r))
+      break;
+    if (++n > KITE_NPROC)
+      fail(__LINE__, "forked %ld children, more than KITE_NPROC", n);
+  }
+  k_close(p[1]);
+  k_close(p[0]);
+  if (r != -KITE_EAGAIN && r != -KITE_ENOMEM)
+    fail(__LINE__, "fork #%ld = %s, expected EAGAIN or ENOMEM", n + 1, errname(r));
+  if (n < KITE_NPROC / 2)
+    fail(__LINE__, "fork failed after only %ld children", n);
+  for (long i = 0; i < n; i++) {
+    int st;
+    CHECK_OK(k_wait(&st));
+    if (st != 0)
+      fail(__LINE__, "a blocked child %s", status_text(st));
+  }
+  CHECK_ERR(k_wait(NULL), KITE_ECHILD);
+  long pid = XFORK();
+  if (pid == 0)
+    k_exit(5);
+  CHECK_EXIT(pid, 5);
+}
+
+/*
+ * Orphans: the child exits at once, the grandchild waits to be adopted by
+ * init (pid 1) and exits. Repeated, so a kernel that never reaps orphans
+ * runs out of processes; then the process count must fall back.
+ */
+static void t_reparent(void)
+{
+  int rounds = quick ? 10 : 60;
+  int p[2];
+  long base = nproc();
+
+  CHECK(base > 0);
+  CHECK_OK(k_pipe(p));
+  for (int i = 0; i < rounds; i++) {
+    long pid = XFORK();
+    if (pid == 0) {
+      long parent = k_getpid();
+      if (k_fork() == 0) {
+        char verdict = 'n';
+        for (int t = 0; t < 500; t++) {
+          long pp = k_getppid();
+          if (pp != parent) {
+            verdict = pp == 1 ? 'y' : 'p';
+            break;
+          }
+          k_sleep(1);
+        }
+        k_write(p[1], &verdict, 1);
+        k_exit(0);
+      }
+      k_exit(0);
+    }
+    CHECK_EXIT(pid, 0);
+  }
+  k_close(p[1]);
+  for (int i = 0; i < rounds; i++) {
+    char c;
+    CHECK_EQ(k_read(p[0], &c, 1), 1);
+    if (c == 'p')
+      fail(__LINE__, "an orphan's new parent is not init (pid 1)");
+    if (c != 'y')
+      fail(__LINE__, "an orphan still saw its dead parent after 500 ticks");
+  }
+  k_close(p[0]);
+  long now = 0;
+  for (int t = 0; t < 300 && (now = nproc()) > base; t++)
+    k_sleep(1);
+  if (now > base)
+    fail(__LINE__, "%ld processes before, %ld after: orphans not reaped", base, now);
+  long pid = XFORK();
+  if (pid == 0)
+    k_exit(0);
+  CHECK_EXIT(pid, 0);
+}
+
+static void t_kill_loop(void)
+{
+  long pid = XFORK();
+  if (pid == 0)
+    for (;;)
+      ;
+  k_sleep(2);
+  CHECK_EQ(k_kill(pid), 0);
+  int st = WAIT_FOR(pid);
+  if (st != -1)
+    fail(__LINE__, "killed child: status %d, expected -1", st);
+  CHECK_ERR(k_kill(pid), KITE_ESRCH);          /* reaped: gone */
+  CHECK_ERR(k_kill(99999), KITE_ESRCH);
+}
+
+/* A child asleep in the kernel (pipe read, sleep) is killed too. */
+static void t_kill_blocked(void)
+{
+  int p[2];
+
+  CHECK_OK(k_pipe(p));
+  long reader = XFORK();
+  if (reader == 0) {
+    k_read(p[0], buf, 1);
+    k_exit(0);
+  }
+  long sleeper = XFORK();
+  if (sleeper == 0) {
+    k_sleep(1000000);
+    k_exit(0);
+  }
+  k_sleep(2);
+  CHECK_EQ(k_kill(reader), 0);
+  CHECK_EQ(k_kill(sleeper), 0);
+  CHECK_EXIT(reader, -1);
+  CHECK_EXIT(sleeper, -1);
+  k_close(p[0]);
+  k_close(p[1]);
+}
+
+static void t_getppid(void)
+{
+  long me = k_getpid();
+  CHECK_EQ(me, test_pid);
+  CHECK_EQ(k_getppid(), runner_pid);
+  long pid = XFORK();
+  if (pid == 0) {
+    CHECK_EQ(k_getppid(), me);
+    CHECK(k_getpid() != me);
+    k_exit(0);
+  }
+  CHECK(pid != me);
+  CHECK_EXIT(pid, 0);
+}
+
+/* After fork, parent and child memories are independent. */
+static void t_fork_memory(void)
+{
+  static char data[64 * 1024];
+  char stack[2048];
+  long pid;
+
+  fill_pattern(data, sizeof data, 0, 2);
+  fill_pattern(stack, sizeof stack, 0, 3);
+  pid = XFORK();
+  if (pid == 0) {
+    memset(data, 0, sizeof data);
+    memset(stack, 0, sizeof stack);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+  CHECK_EQ(check_pattern(data, sizeof data, 0, 2), -1);
+  CHECK_EQ(check_pattern(stack, sizeof stack, 0, 3), -1);
+
+  pid = XFORK();
+  if (pid == 0) {
+    k_sleep(3);           /* the parent scribbles meanwhile */
+    CHECK_EQ(check_pattern(data, sizeof data, 0, 2), -1);
+    CHECK_EQ(check_pattern(stack, sizeof stack, 0, 3), -1);
+    k_exit(0);
+  }
+  memset(data, 1, sizeof data);
+  memset(stack, 1, sizeof stack);
+  CHECK_EXIT(pid, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                     */
+
+static void t_file_rw(void)
+{
+  const long total = 10000;
+  long fd, got = 0, r;
+  struct kite_stat st;
+
+  k_unlink("ut_rw");
+  fd = CHECK_OK(k_open("ut_rw", KITE_O_CREAT | KITE_O_WRONLY));
+  for (long off = 0; off < total; off += 1000) {
+    fill_pattern(buf, 1000, off, 7);
+    CHECK_EQ(k_write(fd, buf, 1000), 1000);
+  }
+  k_close(fd);
+  fd = CHECK_OK(k_open("ut_rw", O_RD));
+  while ((r = k_read(fd, buf + got, 3000)) > 0)
+    got += r;
+  CHECK_EQ(r, 0);
+  CHECK_EQ(got, total);
+  CHECK_EQ(check_pattern(buf, total, 0, 7), -1);
+  st = FSTAT(fd);
+  CHECK_EQ(st.st_size, total);
+  CHECK_EQ(st.st_mode & KITE_S_IFMT, KITE_S_IFREG);
+  CHECK_EQ(st.st_nlink, 1);
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_rw"));
+  CHECK_ERR(k_open("ut_rw", O_RD), KITE_ENOENT);
+  CHECK_ERR(k_unlink("ut_rw"), KITE_ENOENT);
+}
+
+static void t_file_trunc(void)
+{
+  long fd;
+
+  fill_pattern(buf, 5000, 0, 9);
+  MAKE_FILE("ut_tr", buf, 5000);
+  CHECK_EQ(STAT("ut_tr").st_size, 5000);
+  fd = CHECK_OK(k_open("ut_tr", KITE_O_WRONLY | KITE_O_TRUNC));
+  CHECK_EQ(FSTAT(fd).st_size, 0);
+  CHECK_EQ(k_write(fd, "0123456789", 10), 10);
+  k_close(fd);
+  CHECK_EQ(STAT("ut_tr").st_size, 10);
+  CHECK_EQ(READ_FILE("ut_tr", buf2, sizeof buf2), 10);
+  CHECK(memcmp(buf2, "0123456789", 10) == 0);
+  /* Opening without O_TRUNC keeps the contents. */
+  k_close(CHECK_OK(k_open("ut_tr", KITE_O_CREAT | KITE_O_RDWR)));
+  CHECK_EQ(STAT("ut_tr").st_size, 10);
+  CHECK_OK(k_unlink("ut_tr"));
+}
+
+static void t_file_append(void)
+{
+  long a, b;
+
+  MAKE_FILE("ut_ap", "abc", 3);
+  a = CHECK_OK(k_open("ut_ap", KITE_O_WRONLY | KITE_O_APPEND));
+  b = CHECK_OK(k_open("ut_ap", KITE_O_WRONLY | KITE_O_APPEND));
+  CHECK_EQ(k_lseek(a, 0, KITE_SEEK_SET), 0);
+  CHECK_EQ(k_write(a, "de", 2), 2);
+  CHECK_EQ(k_write(b, "fg", 2), 2);
+  CHECK_EQ(k_write(a, "h", 1), 1);
+  k_close(a);
+  k_close(b);
+  CHECK_EQ(READ_FILE("ut_ap", buf2, sizeof buf2), 8);
+  CHECK(memcmp(buf2, "abcdefgh", 8) == 0);
+  CHECK_OK(k_unlink("ut_ap"));
+}
+
+static void t_file_excl(void)
+{
+  long fd;
+
+  k_unlink("ut_ex");
+  fd = CHECK_OK(k_open("ut_ex", KITE_O_CREAT | KITE_O_EXCL | KITE_O_RDWR));
+  CHECK_EQ(k_write(fd, "k", 1), 1);
+  k_close(fd);
+  CHECK_ERR(k_open("ut_ex", KITE_O_CREAT | KITE_O_EXCL | KITE_O_RDWR), KITE_EEXIST);
+  CHECK_ERR(k_open(".", KITE_O_CREAT | KITE_O_EXCL | KITE_O_RDWR), KITE_EEXIST);
+  CHECK_EQ(STAT("ut_ex").st_size, 1);          /* untouched by the failed open */
+  CHECK_OK(k_unlink("ut_ex"));
+  CHECK_ERR(k_open("ut_ex", O_RD), KITE_ENOENT);
+}
+
+static void t_file_lseek(void)
+{
+  long fd;
+  int p[2];
+
+  MAKE_FILE("ut_ls", "0123456789", 10);
+  fd = CHECK_OK(k_open("ut_ls", O_RW));
+  CHECK_EQ(k_lseek(fd, 3, KITE_SEEK_SET), 3);
+  CHECK_EQ(k_read(fd, buf, 2), 2);
+  CHECK(memcmp(buf, "34", 2) == 0);
+  CHECK_EQ(k_lseek(fd, 0, KITE_SEEK_CUR), 5);
+  CHECK_EQ(k_lseek(fd, 2, KITE_SEEK_CUR), 7);
+  CHECK_EQ(k_lseek(fd, -2, KITE_SEEK_END), 8);
+  CHECK_EQ(k_read(fd, buf, 10), 2);
+  CHECK(memcmp(buf, "89", 2) == 0);
+  CHECK_EQ(k_read(fd, buf, 10), 0);
+  CHECK_ERR(k_lseek(fd, -1, KITE_SEEK_SET), KITE_EINVAL);
+  CHECK_ERR(k_lseek(fd, -11, KITE_SEEK_END), KITE_EINVAL);
+  CHECK_ERR(k_lseek(fd, 0, 7), KITE_EINVAL);
+  CHECK_EQ(k_lseek(fd, 0, KITE_SEEK_CUR), 10);    /* failed seeks moved nothing */
+  /* Writing past the end leaves a hole that reads as zeros. */
+  CHECK_EQ(k_lseek(fd, 20, KITE_SEEK_SET), 20);
+  CHECK_EQ(k_write(fd, "X", 1), 1);
+  CHECK_EQ(FSTAT(fd).st_size, 21);
+  CHECK_EQ(k_lseek(fd, 10, KITE_SEEK_SET), 10);
+  memset(buf, 1, 16);
+  CHECK_EQ(k_read(fd, buf, 16), 11);
+  for (int i = 0; i < 10; i++)
+    CHECK_EQ(buf[i], 0);
+  CHECK_EQ(buf[10], 'X');
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_ls"));
+
+  CHECK_OK(k_pipe(p));
+  CHECK_ERR(k_lseek(p[0], 0, KITE_SEEK_CUR), KITE_ESPIPE);
+  CHECK_ERR(k_lseek(p[1], 0, KITE_SEEK_SET), KITE_ESPIPE);
+  k_close(p[0]);
+  k_close(p[1]);
+}
+
+/* An unlinked file lives on while a descriptor refers to it. */
+static void t_unlink_open(void)
+{
+  long fd, fd2;
+
+  fill_pattern(buf, 3000, 0, 11);
+  MAKE_FILE("ut_uo", buf, 3000);
+  fd = CHECK_OK(k_open("ut_uo", O_RD));
+  CHECK_OK(k_unlink("ut_uo"));
+  CHECK_ERR(k_open("ut_uo", O_RD), KITE_ENOENT);
+  CHECK_EQ(FSTAT(fd).st_nlink, 0);
+  /* A new file under the same name is a different file. */
+  MAKE_FILE("ut_uo", "new", 3);
+  CHECK(STAT("ut_uo").st_ino != FSTAT(fd).st_ino);
+  CHECK_EQ(k_read(fd, buf2, sizeof buf2), 3000);
+  CHECK_EQ(check_pattern(buf2, 3000, 0, 11), -1);
+  fd2 = CHECK_OK(k_dup(fd));
+  k_close(fd);
+  CHECK_EQ(k_lseek(fd2, 0, KITE_SEEK_SET), 0);
+  CHECK_EQ(k_read(fd2, buf2, 10), 10);
+  k_close(fd2);
+  CHECK_EQ(READ_FILE("ut_uo", buf2, sizeof buf2), 3);
+  CHECK_OK(k_unlink("ut_uo"));
+}
+
+static void t_link_nlink(void)
+{
+  long fd;
+  struct kite_stat a, b;
+
+  k_unlink("ut_la");
+  k_unlink("ut_lb");
+  MAKE_FILE("ut_la", "linked", 6);
+  fd = CHECK_OK(k_open("ut_la", O_RD));
+  CHECK_EQ(FSTAT(fd).st_nlink, 1);
+  CHECK_OK(k_link("ut_la", "ut_lb"));
+  CHECK_EQ(FSTAT(fd).st_nlink, 2);
+  a = STAT("ut_la");
+  b = STAT("ut_lb");
+  CHECK_EQ(a.st_ino, b.st_ino);
+  CHECK_EQ(b.st_nlink, 2);
+  CHECK_ERR(k_link("ut_la", "ut_lb"), KITE_EEXIST);
+  CHECK_ERR(k_link("ut_none", "ut_lc"), KITE_ENOENT);
+  CHECK_ERR(k_link("ut_la", "ut_none/lc"), KITE_ENOENT);
+  CHECK_EQ(FSTAT(fd).st_nlink, 2);
+  CHECK_OK(k_unlink("ut_la"));
+  CHECK_EQ(FSTAT(fd).st_nlink, 1);
+  CHECK_EQ(READ_FILE("ut_lb", buf2, sizeof buf2), 6);
+  CHECK(memcmp(buf2, "linked", 6) == 0);
+  CHECK_OK(k_unlink("ut_lb"));
+  CHECK_EQ(FSTAT(fd).st_nlink, 0);
+  k_close(fd);
+}
+
+static void t_fstat_types(void)
+{
+  struct kite_stat st = FSTAT(1);
+
+  CHECK_EQ(st.st_mode & KITE_S_IFMT, KITE_S_IFCHR);
+  CHECK_EQ(st.st_rdev >> 16, KITE_CONSOLE_MAJOR);
+  CHECK_EQ(FSTAT(0).st_mode & KITE_S_IFMT, KITE_S_IFCHR);
+  CHECK_EQ(STAT("/").st_mode & KITE_S_IFMT, KITE_S_IFDIR);
+  CHECK_EQ(STAT("/").st_ino, KITE_ROOTINO);
+  CHECK_EQ(STAT(SELF).st_mode & KITE_S_IFMT, KITE_S_IFREG);
+  CHECK(STAT(SELF).st_size > 1000);
+}
+
+/* dup'd descriptors, also across fork, share one offset. */
+static void t_dup_offset(void)
+{
+  long fd, fd2, pid;
+
+  MAKE_FILE("ut_du", "abcdefghij", 10);
+  fd = CHECK_OK(k_open("ut_du", O_RW));
+  fd2 = CHECK_OK(k_dup(fd));
+  CHECK(fd2 != fd);
+  CHECK_EQ(k_read(fd, buf, 3), 3);
+  CHECK_EQ(k_lseek(fd2, 0, KITE_SEEK_CUR), 3);
+  CHECK_EQ(k_read(fd2, buf, 2), 2);
+  CHECK(memcmp(buf, "de", 2) == 0);
+  CHECK_EQ(k_lseek(fd, 0, KITE_SEEK_CUR), 5);
+  k_close(fd);
+  CHECK_EQ(k_read(fd2, buf, 1), 1);               /* still open through the dup */
+  CHECK_EQ(buf[0], 'f');
+
+  pid = XFORK();
+  if (pid == 0) {
+    CHECK_EQ(k_read(fd2, buf, 2), 2);
+    CHECK(memcmp(buf, "gh", 2) == 0);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+  CHECK_EQ(k_lseek(fd2, 0, KITE_SEEK_CUR), 8);
+  k_close(fd2);
+  CHECK_OK(k_unlink("ut_du"));
+}
+
+/* Run out of descriptors: clean errors, nothing half-allocated. */
+static void t_emfile(void)
+{
+  long fds[KITE_NOFILE + 1];
+  long n = 0, r;
+  int p[2];
+
+  MAKE_FILE("ut_em", "x", 1);
+  while ((r = k_open("ut_em", O_RD)) >= 0) {
+    if (r >= KITE_NOFILE || n >= KITE_NOFILE)
+      fail(__LINE__, "got descriptor %ld, KITE_NOFILE is %d", r, KITE_NOFILE);
+    fds[n++] = r;
+  }
+  CHECK_EQ(r, -KITE_EMFILE);
+  CHECK(n >= KITE_NOFILE - 5);
+  CHECK_ERR(k_dup(0), KITE_EMFILE);
+  CHECK_ERR(k_pipe(p), KITE_EMFILE);
+  /* With one descriptor free, pipe needs two: it must take neither. */
+  k_close(fds[--n]);
+  CHECK_ERR(k_pipe(p), KITE_EMFILE);
+  fds[n++] = CHECK_OK(k_open("ut_em", O_RD));
+  CHECK_ERR(k_open("ut_em", O_RD), KITE_EMFILE);
+  for (long i = 0; i < n; i++)
+    CHECK_OK(k_close(fds[i]));
+  CHECK_OK(k_pipe(p));
+  k_close(p[0]);
+  k_close(p[1]);
+  CHECK_OK(k_unlink("ut_em"));
+}
+
+static void t_bad_fd(void)
+{
+  /* Descriptors are ints: only the low 32 bits of the register count. */
+  static const long bad[] = { -1, KITE_NOFILE, KITE_NOFILE + 1, 1 << 20, -2147483647L - 1 };
+  struct kite_stat st;
+  long fd;
+
+  for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    long r[6], f = bad[i];
+    r[0] = k_close(f);
+    r[1] = k_read(f, buf, 1);
+    r[2] = k_write(f, buf, 1);
+    r[3] = k_fstat(f, &st);
+    r[4] = k_dup(f);
+    r[5] = k_lseek(f, 0, KITE_SEEK_SET);
+    for (int k = 0; k < 6; k++)
+      if (r[k] != -KITE_EBADF)
+        fail(__LINE__, "%s(%ld) = %s, expected EBADF",
+             (const char *[]){ "close", "read", "write", "fstat", "dup", "lseek" }[k], f,
+             errname(r[k]));
+  }
+  fd = CHECK_OK(k_dup(1));
+  CHECK_OK(k_close(fd));
+  CHECK_ERR(k_close(fd), KITE_EBADF);
+  CHECK_ERR(k_write(fd, "x", 1), KITE_EBADF);
+}
+
+/* Access modes: read needs a readable descriptor, write a writable one. */
+static void t_rw_modes(void)
+{
+  long fd;
+  int p[2];
+
+  MAKE_FILE("ut_md", "mode", 4);
+  fd = CHECK_OK(k_open("ut_md", KITE_O_WRONLY));
+  CHECK_ERR(k_read(fd, buf, 4), KITE_EBADF);
+  k_close(fd);
+  fd = CHECK_OK(k_open("ut_md", O_RD));
+  CHECK_ERR(k_write(fd, "x", 1), KITE_EBADF);
+  k_close(fd);
+  CHECK_EQ(READ_FILE("ut_md", buf, sizeof buf), 4);
+  CHECK(memcmp(buf, "mode", 4) == 0);
+  CHECK_OK(k_unlink("ut_md"));
+
+  CHECK_OK(k_pipe(p));
+  CHECK_ERR(k_write(p[0], "x", 1), KITE_EBADF);
+  CHECK_ERR(k_read(p[1], buf, 1), KITE_EBADF);
+  k_close(p[0]);
+  k_close(p[1]);
+
+  /* Directories are not written through descriptors. */
+  CHECK_ERR(k_open("/", KITE_O_WRONLY), KITE_EISDIR);
+  CHECK_ERR(k_open("/", O_RW), KITE_EISDIR);
+  fd = CHECK_OK(k_open("/", O_RD));
+  CHECK_ERR(k_write(fd, "x", 1), KITE_EBADF);
+  k_close(fd);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Directories and paths                                                     */
+
+static void t_dir_basic(void)
+{
+  long fd;
+
+  k_unlink("ut_d/f");
+  k_unlink("ut_d");
+  CHECK_OK(k_mkdir("ut_d"));
+  CHECK_ERR(k_mkdir("ut_d"), KITE_EEXIST);
+  CHECK_EQ(STAT("ut_d").st_mode & KITE_S_IFMT, KITE_S_IFDIR);
+  CHECK_ERR(k_mkdir("ut_none/x"), KITE_ENOENT);
+  CHECK_OK(k_chdir("ut_d"));
+  MAKE_FILE("f", "in dir", 6);
+  CHECK_ERR(k_mkdir("f/sub"), KITE_ENOTDIR);
+  CHECK_ERR(k_open("f/sub", O_RD), KITE_ENOTDIR);
+  CHECK_ERR(k_chdir("f"), KITE_ENOTDIR);
+  CHECK_OK(k_chdir(".."));
+  CHECK_EQ(READ_FILE("ut_d/f", buf, sizeof buf), 6);
+  CHECK_EQ(READ_FILE("/ut_d/./f", buf, sizeof buf), 6);
+  CHECK_EQ(DIR_COUNT("ut_d", "f"), 1);
+  CHECK_ERR(k_unlink("ut_d"), KITE_ENOTEMPTY);
+  CHECK_OK(k_unlink("ut_d/f"));
+  CHECK_EQ(DIR_COUNT("ut_d", "f"), 0);
+  fd = CHECK_OK(k_open("ut_d", O_RD));
+  CHECK_OK(k_unlink("ut_d"));
+  CHECK_ERR(k_chdir("ut_d"), KITE_ENOENT);
+  CHECK_ERR(k_open("ut_d", O_RD), KITE_ENOENT);
+  CHECK_EQ(FSTAT(fd).st_mode & KITE_S_IFMT, KITE_S_IFDIR);  /* fd keeps it alive */
+  k_close(fd);
+  CHECK_EQ(DIR_COUNT("/", "ut_d"), 0);
+}
+
+static void t_dotdot(void)
+{
+  CHECK_OK(k_mkdir("ut_dd"));
+  CHECK_OK(k_mkdir("ut_dd/a"));
+  CHECK_OK(k_mkdir("ut_dd/a/b"));
+  MAKE_FILE("ut_dd/marker", "m", 1);
+  CHECK_OK(k_chdir("ut_dd/a/b"));
+  CHECK_EQ(READ_FILE("../../marker", buf, 8), 1);
+  CHECK_EQ(READ_FILE("../../a/b/../../marker", buf, 8), 1);
+  CHECK_EQ(STAT("..").st_ino, STAT("/ut_dd/a").st_ino);
+  CHECK_OK(k_chdir("../.."));
+  CHECK_EQ(READ_FILE("marker", buf, 8), 1);
+  CHECK_EQ(STAT(".").st_ino, STAT("/ut_dd").st_ino);
+  /* The root is its own parent. */
+  CHECK_OK(k_chdir("/../.."));
+  CHECK_EQ(STAT(".").st_ino, KITE_ROOTINO);
+  CHECK_EQ(STAT("/..").st_ino, KITE_ROOTINO);
+  CHECK_EQ(READ_FILE("ut_dd/marker", buf, 8), 1);
+  CHECK_ERR(k_unlink("ut_dd/a"), KITE_ENOTEMPTY);
+  CHECK_OK(k_unlink("ut_dd/a/b"));
+  CHECK_OK(k_unlink("ut_dd/a"));
+  CHECK_OK(k_unlink("ut_dd/marker"));
+  CHECK_OK(k_unlink("ut_dd"));
+}
+
+static void t_path_limits(void)
+{
+  char name[KITE_DIRSIZ + 8];
+  static char path[2048];
+  long fd;
+
+  CHECK_OK(k_chdir("/"));
+  /* A name of exactly KITE_DIRSIZ bytes fills its entry without a NUL. */
+  memset(name, 'n', KITE_DIRSIZ);
+  memcpy(name, "ut_", 3);
+  name[KITE_DIRSIZ] = 0;
+  MAKE_FILE(name, "full", 4);
+  CHECK_EQ(READ_FILE(name, buf, 8), 4);
+  CHECK_EQ(DIR_COUNT("/", name), 1);
+  CHECK_OK(k_unlink(name));
+  /* One byte more is too long: to create, to look up, as a directory. */
+  name[KITE_DIRSIZ] = 'n';
+  name[KITE_DIRSIZ + 1] = 0;
+  CHECK_ERR(k_open(name, O_NEW), KITE_ENAMETOOLONG);
+  CHECK_ERR(k_open(name, O_RD), KITE_ENAMETOOLONG);
+  CHECK_ERR(k_mkdir(name), KITE_ENAMETOOLONG);
+  CHECK_ERR(k_unlink(name), KITE_ENAMETOOLONG);
+  snprintf(path, sizeof path, "%s/f", name);
+  CHECK_ERR(k_open(path, O_NEW), KITE_ENAMETOOLONG);
+  CHECK_EQ(DIR_COUNT("/", "ut_nnn"), 0);        /* not created truncated */
+
+  /* KITE_MAXPATH counts the NUL: 127 bytes of path work, 128 do not. */
+  MAKE_FILE("ut_pl", "pl", 2);
+  path[0] = 0;
+  for (int i = 0; i < (KITE_MAXPATH - 6) / 2; i++)
+    strcat(path, "./");
+  strcat(path, "ut_pl");
+  CHECK_EQ((long)strlen(path), KITE_MAXPATH - 1);
+  fd = CHECK_OK(k_open(path, O_RD));
+  k_close(fd);
+  memmove(path + 1, path, strlen(path) + 1);
+  path[0] = '/';
+  CHECK_EQ((long)strlen(path), KITE_MAXPATH);
+  CHECK_ERR(k_open(path, O_RD), KITE_ENAMETOOLONG);
+  CHECK_ERR(k_unlink(path), KITE_ENAMETOOLONG);
+  CHECK_ERR(k_chdir(path), KITE_ENAMETOOLONG);
+  CHECK_ERR(k_link("ut_pl", path), KITE_ENAMETOOLONG);
+  memset(path, '/', sizeof path - 1);
+  path[sizeof path - 1] = 0;
+  CHECK_ERR(k_open(path, O_RD), KITE_ENAMETOOLONG);
+  CHECK_OK(k_unlink("ut_pl"));
+}
+
+/* Processes creating and deleting the same names in one directory. */
+static void t_concurrent_create(void)
+{
+  enum { NPROC = 4, NNAMES = 10 };
+  int iters = quick ? 20 : 40;
+  long pids[NPROC];
+  char name[16];
+
+  for (int p = 0; p < NPROC; p++) {
+    pids[p] = XFORK();
+    if (pids[p] == 0) {
+      for (int i = 0; i < iters; i++) {
+        snprintf(name, sizeof name, "ut_cc%d", (i * 3 + p) % NNAMES);
+        if ((i + p) % 3 == 0) {
+          long r = k_unlink(name);
+          if (r != 0 && r != -KITE_ENOENT)
+            fail(__LINE__, "unlink %s = %s", name, errname(r));
+        } else {
+          long fd = k_open(name, KITE_O_CREAT | KITE_O_RDWR);
+          if (is_err(fd))
+            fail(__LINE__, "create %s = %s", name, errname(fd));
+          CHECK_EQ(k_write(fd, "c", 1), 1);
+          k_close(fd);
+        }
+      }
+      k_exit(0);
+    }
+  }
+  for (int p = 0; p < NPROC; p++)
+    CHECK_EXIT(pids[p], 0);
+  for (int i = 0; i < NNAMES; i++) {
+    snprintf(name, sizeof name, "ut_cc%d", i);
+    long fd = k_open(name, O_RD);
+    if (fd >= 0) {
+      struct kite_stat st = FSTAT(fd);
+      CHECK_EQ(st.st_nlink, 1);
+      CHECK(st.st_size >= 1);
+      k_close(fd);
+      CHECK_OK(k_unlink(name));
+    } else {
+      CHECK_EQ(fd, -KITE_ENOENT);
+    }
+  }
+  CHECK_EQ(DIR_COUNT("/", "ut_cc"), 0);
+}
+
+static void t_many_files(void)
+{
+  int n = quick ? 40 : 120;
+  char name[16];
+
+  CHECK_OK(k_mkdir("ut_many"));
+  CHECK_OK(k_chdir("ut_many"));
+  for (int i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "f%d", i);
+    MAKE_FILE(name, name, (long)strlen(name));
+  }
+  CHECK_EQ(DIR_COUNT(".", "f"), n);
+  for (int i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "f%d", i);
+    long len = READ_FILE(name, buf, sizeof buf);
+    if (len != (long)strlen(name) || memcmp(buf, name, len) != 0)
+      fail(__LINE__, "file %s has the wrong contents", name);
+  }
+  for (int i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "f%d", i);
+    CHECK_OK(k_unlink(name));
+  }
+  CHECK_EQ(DIR_COUNT(".", "f"), 0);
+  CHECK_OK(k_chdir(".."));
+  CHECK_OK(k_unlink("ut_many"));
+}
+
+/* 1 MiB: past the direct and single-indirect blocks into double-indirect. */
+static void t_bigfile(void)
+{
+  const long chunk = 4096, total = 1L << 20;
+  long fd, r;
+
+  k_unlink("ut_big");
+  fd = CHECK_OK(k_open("ut_big", O_NEW));
+  for (long off = 0; off < total; off += chunk) {
+    fill_pattern(buf, chunk, off, 17);
+    r = k_write(fd, buf, chunk);
+    if (r != chunk)
+      fail(__LINE__, "write at %ld = %s", off, errname(r));
+  }
+  CHECK_EQ(FSTAT(fd).st_size, total);
+  k_close(fd);
+  fd = CHECK_OK(k_open("ut_big", O_RD));
+  for (long off = 0; off < total; off += chunk) {
+    r = k_read(fd, buf, chunk);
+    if (r != chunk)
+      fail(__LINE__, "read at %ld = %s", off, errname(r));
+    long bad = check_pattern(buf, chunk, off, 17);
+    if (bad >= 0)
+      fail(__LINE__, "byte %ld of the file is wrong", off + bad);
+  }
+  CHECK_EQ(k_read(fd, buf, chunk), 0);
+  /* Random access into the double-indirect range. */
+  long off = (KITE_NDIRECT + KITE_NINDIRECT + 300) * (long)KITE_BSIZE + 123;
+  CHECK_EQ(k_lseek(fd, off, KITE_SEEK_SET), off);
+  CHECK_EQ(k_read(fd, buf, 1000), 1000);
+  CHECK_EQ(check_pattern(buf, 1000, off, 17), -1);
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_big"));
+}
+
+/* Write into fd until it fails; returns the bytes written. */
+static long fill_disk(int line, long fd, long limit)
+{
+  long total = 0, r = 0;
+  memset(buf, 'D', 8192);
+  while (total < limit) {
+    long n = limit - total < 8192 ? limit - total : 8192;
+    r = k_write(fd, buf, n);
+    if (r <= 0)
+      break;
+    total += r;
+  }
+  if (total < limit && r != -KITE_ENOSPC)
+    fail(line, "write after %ld bytes = %s, expected ENOSPC", total, errname(r));
+  return total;
+}
+
+static void t_outofdisk(void)
+{
+  long fd, total, again;
+  const long limit = (long)KITE_FSSIZE * KITE_BSIZE;
+
+  k_unlink("ut_full");
+  fd = CHECK_OK(k_open("ut_full", O_NEW));
+  total = fill_disk(__LINE__, fd, limit);
+  if (total >= limit)
+    fail(__LINE__, "wrote %ld bytes to an %ld-byte disk", total, limit);
+  CHECK(total > (1L << 20));
+  CHECK_EQ(FSTAT(fd).st_size, total);
+  CHECK_ERR(k_write(fd, buf, 1024), KITE_ENOSPC);
+  /* A full disk still reads and still deletes. */
+  CHECK_EQ(k_lseek(fd, total - 100, KITE_SEEK_SET), total - 100);
+  CHECK_EQ(k_read(fd, buf2, 200), 100);
+  CHECK(buf2[0] == 'D' && buf2[99] == 'D');
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_full"));
+  /* All the space came back: the same amount fits again. */
+  fd = CHECK_OK(k_open("ut_full", O_NEW));
+  again = fill_disk(__LINE__, fd, total);
+  if (again != total)
+    fail(__LINE__, "only %ld of %ld bytes fit after unlink", again, total);
+  k_close(fd);
+  CHECK_OK(k_unlink("ut_full"));
+  MAKE_FILE("ut_full", "ok", 2);
+  CHECK_OK(k_unlink("ut_full"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Memory: sbrk, out of memory, faults                                       */
+
+static void t_sbrk_basic(void)
+{
+  long a = CHECK_OK(k_sbrk(0));
+  CHECK_EQ(k_sbrk(0), a);
+  char *p = (char *)CHECK_OK(k_sbrk(3 * PG));
+  CHECK_EQ((long)p, a);
+  CHECK_EQ(k_sbrk(0), a + 3 * PG);
+  /* Fresh heap is zeroed (from the first page wholly above the old break). */
+  for (long i = ((a + PG - 1) & ~(long)(PG - 1)) - a; i < 3 * PG; i++)
+    if (p[i] != 0)
+      fail(__LINE__, "new heap byte %ld is %d, expected 0", i, p[i]);
+  memset(p, 0x5a, 3 * PG);
+  CHECK_EQ(k_sbrk(-PG), a + 3 * PG);
+  CHECK_EQ(k_sbrk(0), a + 2 * PG);
+  CHECK_EQ(p[2 * PG - 1], 0x5a);
+  /* Growing again gives zeroed memory, not the old contents. */
+  CHECK_EQ(k_sbrk(PG), a + 2 * PG);
+  long fresh = ((a + 2 * PG + PG - 1) & ~(long)(PG - 1)) - a;
+  for (long i = fresh; i < 3 * PG; i++)
+    if (p[i] != 0)
+      fail(__LINE__, "regrown heap byte %ld is %d, expected 0", i, p[i]);
+  CHECK_EQ(k_sbrk(-3 * PG), a + 3 * PG);
+  CHECK_EQ(k_sbrk(0), a);
+  /* Impossible requests fail and leave the break alone. */
+  long r = k_sbrk(1L << 40);
+  CHECK(is_err(r));
+  CHECK_EQ(k_sbrk(0), a);
+  r = k_sbrk(-(a + 100 * PG));
+  CHECK(is_err(r));
+  CHECK_EQ(k_sbrk(0), a);
+}
+
+/* Memory given back by shrinking the break is gone: touching it kills. */
+static void t_sbrk_shrink(void)
+{
+  long pid = XFORK();
+  if (pid == 0) {
+    char *p = SBRK_OK(4 * PG);
+    memset(p, 1, 4 * PG);
+    CHECK_OK(k_sbrk(-4 * PG));
+    long top = ((long)p + PG - 1) & ~(long)(PG - 1);
+    *(volatile char *)(top + PG) = 2;
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, -1);
+}
+
+/* Growing the heap takes pages, shrinking it gives them back. */
+static void t_sbrk_free(void)
+{
+  const long n = 4L << 20;
+  long before = free_pages(), mid, after;
+
+  CHECK(before > 0);
+  char *p = SBRK_OK(n);
+  for (long i = 0; i < n; i += PG)
+    p[i] = 1;
+  mid = free_pages();
+  if (before - mid < n / PG)
+    fail(__LINE__, "touching %ld heap pages took only %ld free pages", n / PG, before - mid);
+  CHECK_OK(k_sbrk(-n));
+  after = free_pages();
+  if (before - after > PT_SLACK)
+    fail(__LINE__, "%ld free pages before, %ld after growing and shrinking", before, after);
+}
+
+/*
+ * A child eats memory until the kernel says no: either sbrk fails with
+ * ENOMEM, or (when the heap is grown lazily) the kernel kills the child
+ * at a fault it cannot satisfy. Either way Kite survives and every page
+ * comes back. The child reports how many pages it has touched through a
+ * pipe, so a child killed early by some other fault is not taken for a
+ * successful out-of-memory kill.
+ */
+static void t_oom(void)
+{
+  struct kite_sysinfo si;
+  long before, after, pid, pages = 0, r;
+  int p[2];
+
+  CHECK_OK(k_sysinfo(&si));
+  CHECK_OK(k_pipe(p));
+  before = free_pages();
+  pid = XFORK();
+  if (pid == 0) {
+    const long step = 64 * PG;
+    long brk = CHECK_OK(k_sbrk(0));
+    k_close(p[0]);
+    for (;;) {
+      r = k_sbrk(step);
+      if (is_err(r)) {
+        CHECK_EQ(r, -KITE_ENOMEM);
+        CHECK_EQ(k_sbrk(0), brk);
+        k_exit(0);
+      }
+      if (r != brk)        /* exits with the line: not mistaken for an OOM kill */
+        fail(__LINE__, "sbrk returned %#lx, the break was %#lx", r, brk);
+      brk = r + step;
+      for (long i = 0; i < step; i += PG)
+        ((volatile char *)r)[i] = 1;
+      pages += step / PG;
+      k_write(p[1], &pages, sizeof pages);
+      if (pages > (long)si.total_pages)
+        fail(__LINE__, "touched %ld pages, more than the %ld that exist",
+             pages, (long)si.total_pages);
+    }
+  }
+  k_close(p[1]);
+  long got;
+  while ((r = k_read(p[0], &got, sizeof got)) == (long)sizeof got)
+    pages = got;
+  k_close(p[0]);
+  int st = WAIT_FOR(pid);
+  if (st != 0 && st != -1)
+    fail(__LINE__, "memory-eating child %s", status_text(st));
+  /* Page tables and kernel bookkeeping take some; most must be usable. */
+  if (pages < before / 2)
+    fail(__LINE__, "child %s after using only %ld of %ld free pages",
+         st == 0 ? "got ENOMEM" : "was killed", pages, before);
+  after = free_pages();
+  if (before - after > PT_SLACK)
+    fail(__LINE__, "%ld free pages before, %ld after the child", before, after);
+  /* Kite still works. */
+  pid = XFORK();
+  if (pid == 0)
+    k_exit(0);
+  CHECK_EXIT(pid, 0);
+}
+
+static int recurse(int depth)
+{
+  volatile char frame[1024];
+  frame[0] = (char)depth;
+  frame[1023] = 1;
+  if (depth > 1000000)
+    return 0;
+  return recurse(depth + 1) + frame[0] + frame[1023];
+}
+
+static __attribute__((noinline)) int use_half_stack(void)
+{
+  volatile char big[KITE_USTACK_PAGES * PG / 2];
+  for (unsigned long i = 0; i < sizeof big; i += PG)
+    big[i] = 1;
+  return big[0] == 1 ? 0 : 1;
+}
+
+static void t_stack_guard(void)
+{
+  long pid = XFORK();
+  if (pid == 0) {
+    recurse(0);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, -1);
+
+  pid = XFORK();
+  if (pid == 0) {
+    char here;
+    unsigned long page = (unsigned long)&here & ~(unsigned long)(PG - 1);
+    /* Below the bottom of the stack, whichever page 'here' is on. */
+    *(volatile char *)(page - (KITE_USTACK_PAGES + 1) * (unsigned long)PG) = 1;
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, -1);
+
+  /* Half the stack in one frame is fine, though. */
+  pid = XFORK();
+  if (pid == 0)
+    k_exit(use_half_stack());
+  CHECK_EXIT(pid, 0);
+}
+
+/* A function whose code the text_write test tries to overwrite. */
+__attribute__((noinline, used)) int usertests_text_target(int x) { return x * 3 + 1; }
+
+/* Each body must be killed by the kernel with status -1. */
+static void expect_killed(int line, int what)
+{
+  static const char rodata[] = "constant";
+  static unsigned int code[] = { 0x00008067 };   /* ret */
+  long pid = xfork(line);
+
+  if (pid == 0) {
+    switch (what) {
+    case 0: *(volatile unsigned char *)(unsigned long)&usertests_text_target = 0; break;
+    case 1: *(volatile char *)(unsigned long)rodata = 'C'; break;
+    case 2: (void)*(volatile int *)0; break;
+    case 3: *(volatile int *)0 = 1; break;
+    case 4: (void)*(volatile long *)0x80000000UL; break;
+    case 5: *(volatile long *)0x80200000UL = 0; break;
+    case 6: ((void (*)(void))(unsigned long)code)(); break;
+    case 7: (void)*(volatile long *)(1UL << 38); break;
+    }
+    k_exit(0);
+  }
+  int st = wait_for(line, pid);
+  if (st != -1)
+    fail(line, "case %d: child %s, expected to be killed (-1)", what, status_text(st));
+}
+
+static void t_text_write(void)
+{
+  expect_killed(__LINE__, 0);
+  expect_killed(__LINE__, 1);
+  CHECK_EQ(usertests_text_target(2), 7);
+}
+
+static void t_null_deref(void)
+{
+  expect_killed(__LINE__, 2);
+  expect_killed(__LINE__, 3);
+}
+
+static void t_kernel_access(void)
+{
+  expect_killed(__LINE__, 4);
+  expect_killed(__LINE__, 5);
+  expect_killed(__LINE__, 7);
+}
+
+static void t_exec_data(void)
+{
+  expect_killed(__LINE__, 6);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Time                                                                      */
+
+static void t_uptime(void)
+{
+  struct kite_sysinfo si;
+  struct kite_time c0, c1;
+  long t0, t1;
+
+  CHECK_OK(KSYS1(SYS_clock, &c0));
+  t0 = CHECK_OK(k_uptime());
+  CHECK_OK(k_sleep(10));
+  t1 = CHECK_OK(k_uptime());
+  CHECK_OK(KSYS1(SYS_clock, &c1));
+  if (t1 - t0 < 10)
+    fail(__LINE__, "slept 10 ticks but uptime went %ld -> %ld", t0, t1);
+  /* A sanity bound only, far above anything an emulator needs. */
+  if (t1 - t0 > 100 * 10)
+    fail(__LINE__, "slept 10 ticks but uptime went %ld -> %ld", t0, t1);
+  CHECK(c1.nsec < 1000000000UL);
+  CHECK(c1.sec * 1000000000UL + c1.nsec >= c0.sec * 1000000000UL + c0.nsec + 90000000UL);
+  CHECK_OK(k_sysinfo(&si));
+  CHECK_EQ(si.ticks_per_sec, KITE_HZ);
+  CHECK((long)si.uptime_ticks >= t1);
+  CHECK_OK(k_sleep(0));
+}
+
+/* ------------------------------------------------------------------------ */
+/* The runner                                                                */
+
+enum { NORMAL = 0, SLOW = 1 };
+
+struct test {
+  const char *name;
+  void (*fn)(void);
+  int flags;
+};
+
+static void t_leaks(void) { }   /* run by the runner itself: see check_leaks */
+
+static const struct test tests[] = {
+  /* bad pointers */
+  { "badptr_read",       t_badptr_read,       NORMAL },
+  { "badptr_write",      t_badptr_write,      NORMAL },
+  { "badptr_path",       t_badptr_path,       NORMAL },
+  { "badptr_edge",       t_badptr_edge,       NORMAL },
+  { "badptr_pipe",       t_badptr_pipe,       NORMAL },
+  { "badptr_fstat",      t_badptr_fstat,      NORMAL },
+  { "badptr_wait",       t_badptr_wait,       NORMAL },
+  { "badptr_exec",       t_badptr_exec,       NORMAL },
+  /* exec */
+  { "exec_args",         t_exec_args,         NORMAL },
+  { "exec_badpath",      t_exec_badpath,      NORMAL },
+  { "exec_notelf",       t_exec_notelf,       NORMAL },
+  { "exec_maxargs",      t_exec_maxargs,      NORMAL },
+  { "exec_longarg",      t_exec_longarg,      NORMAL },
+  { "exec_bigargs",      t_exec_bigargs,      NORMAL },
+  /* pipes */
+  { "pipe_data",         t_pipe_data,         NORMAL },
+  { "pipe_eof",          t_pipe_eof,          NORMAL },
+  { "pipe_epipe",        t_pipe_epipe,        NORMAL },
+  { "pipe_pingpong",     t_pipe_pingpong,     NORMAL },
+  /* processes */
+  { "exit_status",       t_exit_status,       NORMAL },
+  { "wait_nochild",      t_wait_nochild,      NORMAL },
+  { "wait_many",         t_wait_many,         NORMAL },
+  { "fork_limit",        t_fork_limit,        NORMAL },
+  { "fork_memory",       t_fork_memory,       NORMAL },
+  { "reparent",          t_reparent,          NORMAL },
+  { "kill_loop",         t_kill_loop,         NORMAL },
+  { "kill_blocked",      t_kill_blocked,      NORMAL },
+  { "getppid",           t_getppid,           NORMAL },
+  /* files and descriptors */
+  { "file_rw",           t_file_rw,           NORMAL },
+  { "file_trunc",        t_file_trunc,        NORMAL },
+  { "file_append",       t_file_append,       NORMAL },
+  { "file_excl",         t_file_excl,         NORMAL },
+  { "file_lseek",        t_file_lseek,        NORMAL },
+  { "unlink_open",       t_unlink_open,       NORMAL },
+  { "link_nlink",        t_link_nlink,        NORMAL },
+  { "fstat_types",       t_fstat_types,       NORMAL },
+  { "dup_offset",        t_dup_offset,        NORMAL },
+  { "emfile",            t_emfile,            NORMAL },
+  { "bad_fd",            t_bad_fd,            NORMAL },
+  { "rw_modes",          t_rw_modes,          NORMAL },
+  /* directories and paths */
+  { "dir_basic",         t_dir_basic,         NORMAL },
+  { "dotdot",            t_dotdot,            NORMAL },
+  { "path_limits",       t_path_limits,       NORMAL },
+  { "concurrent_create", t_concurrent_create, NORMAL },
+  { "many_files",        t_many_files,        NORMAL },
+  { "bigfile",           t_bigfile,           NORMAL },
+  { "outofdisk",         t_outofdisk,         SLOW },
+  /* memory */
+  { "sbrk_basic",        t_sbrk_basic,        NORMAL },
+  { "sbrk_shrink",       t_sbrk_shrink,       NORMAL },
+  { "sbrk_free",         t_sbrk_free,         NORMAL },
+  { "oom",               t_oom,               NORMAL },
+  { "stack_guard",       t_stack_guard,       NORMAL },
+  { "text_write",        t_text_write,        NORMAL },
+  { "null_deref",        t_null_deref,        NORMAL },
+  { "kernel_access",     t_kernel_access,     NORMAL },
+  { "exec_data",         t_exec_data,         NORMAL },
+  /* time */
+  { "uptime",            t_uptime,            NORMAL },
+  /* last: everything above must have given its memory back */
+  { "leaks",             t_leaks,             NORMAL },
+};
+#define NTESTS ((int)(sizeof tests / sizeof tests[0]))
+
+static long base_free;           /* free pages when the suite started */
+static long base_nproc;          /* processes when the suite started */
+static long pages_lost[NTESTS];  /* free pages each test left missing */
+
+/* Wait (up to 3 s) for orphans of earlier tests to be reaped by init. */
+static void settle(void)
+{
+  for (int t = 0; t < 300 && nproc() > base_nproc; t++)
+    k_sleep(1);
+}
+
+/*
+ * The suite as a whole must give back every page it took. LEAK_SLACK
+ * allows for pages the runner itself faults in lazily as it goes (stack
+ * and stdio buffer pages and the page-table pages that map them); the
+ * runner warms these up before the baseline is taken, so real leaks of
+ * even one page per test exceed the slack after a few tests.
+ */
+static int check_leaks(char *why, int len)
+{
+  long now, lost, n;
+  int worst[3] = { -1, -1, -1 };
+
+  settle();
+  n = nproc();
+  if (n > base_nproc) {
+    snprintf(why, len, "%ld processes at the start, %ld now (zombies?)", base_nproc, n);
+    return 0;
+  }
+  now = free_pages();
+  lost = base_free - now;
+  if (lost <= LEAK_SLACK)
+    return 1;
+  for (int i = 0; i < NTESTS; i++)
+    for (int k = 0; k < 3; k++)
+      if (pages_lost[i] > 0 && (worst[k] < 0 || pages_lost[i] > pages_lost[worst[k]])) {
+        for (int j = 2; j > k; j--)
+          worst[j] = worst[j - 1];
+        worst[k] = i;
+        break;
+      }
+  int m = snprintf(why, len, "%ld free pages at the start, %ld now (lost %ld)", base_free, now, lost);
+  for (int k = 0; k < 3 && worst[k] >= 0 && m < len; k++)
+    m += snprintf(why + m, len - m, "%s %s -%ld", k ? "," : "; most after", tests[worst[k]].name,
+                  pages_lost[worst[k]]);
+  return 0;
+}
+
+/* Run test i in a child; returns 1 if it passed, writing the reason in why if not. */
+static int run_in_child(int i, char *why, int len)
+{
+  int p[2], st = 0;
+  long pid, r;
+
+  if (is_err(k_pipe(p))) {
+    snprintf(why, len, "runner: pipe failed");
+    return 0;
+  }
+  pid = k_fork();
+  if (pid == 0) {
+    k_close(p[0]);
+    report_fd = p[1];
+    test_pid = k_getpid();
+    tests[i].fn();
+    k_exit(0);
+  }
+  k_close(p[1]);
+  if (is_err(pid)) {
+    k_close(p[0]);
+    snprintf(why, len, "runner: fork = %s", errname(pid));
+    return 0;
+  }
+  while ((r = k_wait(&st)) != pid) {
+    if (is_err(r)) {
+      k_close(p[0]);
+      snprintf(why, len, "runner: wait = %s", errname(r));
+      return 0;
+    }
+  }
+  if (st == 0) {
+    k_close(p[0]);
+    return 1;
+  }
+  if (st == FAIL_STATUS) {
+    char rec[REPORT_LEN + 1];
+    memset(rec, 0, sizeof rec);
+    if (k_read(p[0], rec, REPORT_LEN) > 0)
+      snprintf(why, len, "%s", rec);
+    else
+      snprintf(why, len, "test exited %d without a report", st);
+  } else if (st == -1) {
+    snprintf(why, len, "test process killed by the kernel (-1)");
+  } else {
+    snprintf(why, len, "test process %s", status_text(st));
+  }
+  k_close(p[0]);
+  return 0;
+}
+
+static int run_test(int i)
+{
+  char why[REPORT_LEN + 64];
+  long before;
+  int ok;
+
+  printf("test %s: ", tests[i].name);
+  fflush(stdout);
+  before = free_pages();
+  if (tests[i].fn == t_leaks)
+    ok = check_leaks(why, sizeof why);
+  else
+    ok = run_in_child(i, why, sizeof why);
+  settle();
+  pages_lost[i] = before - free_pages();
+  if (ok)
+    printf("OK\n");
+  else
+    printf("FAIL %s\n", why);
+  fflush(stdout);
+  return ok;
+}
+
+/* Echo mode, for the exec tests: write argv, each string with its NUL. */
+static int echo_args(int argc, char **argv)
+{
+  if (argv[argc] != NULL)
+    return 4;
+  for (int i = 0; i < argc; i++) {
+    long n = (long)strlen(argv[i]) + 1;
+    if (k_write(1, argv[i], n) != n)
+      return 5;
+  }
+  return 0;
+}
+
+static int find_test(const char *name)
+{
+  for (int i = 0; i < NTESTS; i++)
+    if (strcmp(tests[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+static int usage(void)
+{
+  fprintf(stderr, "usage: usertests [-q] [-l] [-a NAME] [NAME...]\n");
+  return 2;
+}
+
+/* Take the leak baseline once the runner's own lazy pages are in place. */
+static void warm_up(void)
+{
+  long pid = k_fork();
+  if (pid == 0)
+    k_exit(0);
+  if (pid > 0)
+    while (k_wait(NULL) != pid)
+      ;
+  base_nproc = nproc();
+  base_free = free_pages();
+}
+
+int main(int argc, char **argv)
+{
+  static char selected[NTESTS];
+  const char *after = NULL;
+  int named = 0, list = 0, passed = 0, failed = 0;
+
+  if (argc >= 1 && argv[0] && strcmp(argv[0], ECHO_NAME) == 0)
+    return echo_args(argc, argv);
+  /* Started by a shell (argv[0] names us), or refuse: see t_badptr_exec. */
+  if (argc < 1 || !argv[0] || strlen(argv[0]) < 9 ||
+      strcmp(argv[0] + strlen(argv[0]) - 9, "usertests") != 0)
+    return 3;
+
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-q") == 0) {
+      quick = 1;
+    } else if (strcmp(argv[i], "-l") == 0) {
+      list = 1;
+    } else if (strcmp(argv[i], "-a") == 0) {
+      if (++i >= argc || find_test(argv[i]) < 0)
+        return usage();
+      after = argv[i];
+    } else if (argv[i][0] == '-') {
+      return usage();
+    } else {
+      int t = find_test(argv[i]);
+      if (t < 0) {
+        fprintf(stderr, "usertests: no test named %s\n", argv[i]);
+        return 2;
+      }
+      selected[t] = 1;
+      named = 1;
+    }
+  }
+  if (list) {
+    for (int i = 0; i < NTESTS; i++)
+      printf("%s%s\n", tests[i].name, tests[i].flags & SLOW ? " (slow)" : "");
+    return 0;
+  }
+  if (named && after)
+    return usage();
+  if (!named) {
+    int start = after ? find_test(after) + 1 : 0;
+    for (int i = start; i < NTESTS; i++)
+      selected[i] = !(quick && (tests[i].flags & SLOW));
+  }
+
+  printf("usertests: starting%s\n", quick ? " (quick)" : "");
+  fflush(stdout);
+  runner_pid = k_getpid();
+  warm_up();
+  for (int i = 0; i < NTESTS; i++) {
+    if (!selected[i])
+      continue;
+    if (run_test(i))
+      passed++;
+    else
+      failed++;
+  }
+  printf("usertests: %d passed, %d failed\n", passed, failed);
+  fflush(stdout);
+  return failed ? 1 : 0;
+}
