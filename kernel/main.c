@@ -12,6 +12,7 @@
 #include "drivers/console.h"
 #include "drivers/virtio_blk.h"
 #include "mm/kalloc.h"
+#include "mm/pmint.h"
 #include "proc/proc.h"
 #include "fs/buf.h"
 #include "fs/fs.h"
@@ -43,6 +44,7 @@ void kmain(uint64 hartid, uint64 dtb)
   kinit((uint64)end, platform.ram_end);
   kvm_init();
   procinit();              /* maps kernel stacks into the kernel table */
+  procmem_init();
   kvm_init_hart();
   printf_init();
   trap_init();

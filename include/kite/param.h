@@ -14,5 +14,7 @@
 #define KITE_PGSIZE       4096
 #define KITE_USTACK_PAGES 64    /* user stack size in pages (256 KiB) */
 #define KITE_HZ           100   /* timer ticks per second */
+#define KITE_HEAP_MAX     (1UL << 30)  /* largest brk heap (lazily backed) */
+#define KITE_MAX_MAPPINGS 16384 /* mappings per process */
 
 #endif

@@ -35,6 +35,7 @@ struct kite_sysinfo {
   uint64_t nproc;        /* processes not UNUSED */
   uint64_t uptime_ticks; /* timer ticks since boot */
   uint64_t ticks_per_sec;
+  uint64_t timebase;     /* rdtime counts per second (SYS_bench results too) */
 };
 
 #endif

@@ -35,13 +35,22 @@
 #define SYS_clock      25   /* (struct kite_time *) -> 0 */
 #define SYS_sysinfo    26   /* (struct kite_sysinfo *) -> 0 */
 #define SYS_getppid    27   /* () -> parent pid */
-#define SYS_mmap       28   /* reserved for process memory */
-#define SYS_munmap     29
-#define SYS_mprotect   30
-#define SYS_mquery     31
-#define SYS_mmaps      32
-#define SYS_faultinject 33  /* debug: make the next user copy fail after N bytes */
+#define SYS_mmap       28   /* (addr, len, prot, flags, fd, off) -> address */
+#define SYS_munmap     29   /* (addr, len) -> 0 */
+#define SYS_mprotect   30   /* (addr, len, prot) -> 0 */
+#define SYS_mquery     31   /* (addr, struct kite_mapping *) -> 0 */
+#define SYS_mmaps      32   /* (pid, struct kite_mapping *, count) -> mappings */
+#define SYS_faultinject 33  /* (n) debug: the next user copy fails after n bytes; -1 off */
+#define SYS_bench      34   /* (op, buf, size, iters) -> elapsed timer ticks */
 
-#define SYS_MAX        34
+#define SYS_MAX        35
+
+/* SYS_bench operations: each repeats a copy of `size` bytes `iters` times
+ * and returns the time taken in rdtime ticks (kite_sysinfo.timebase per
+ * second). -EINVAL for size 0 or above KITE_BENCH_MAXSIZE. */
+#define KITE_BENCH_MEMCPY   0   /* kernel memcpy between two kernel buffers */
+#define KITE_BENCH_COPYIN   1   /* user buf -> kernel buffer through a reader */
+#define KITE_BENCH_COPYOUT  2   /* kernel buffer -> user buf through a writer */
+#define KITE_BENCH_MAXSIZE  (1 << 20)
 
 #endif

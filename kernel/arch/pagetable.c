@@ -75,16 +75,66 @@ int pt_map(pagetable_t pt, uint64 va, uint64 pa, uint64 size, int perm)
   return 0;
 }
 
+/*
+ * Visit the leaf PTEs of [start, end) under table pt at level, where pt
+ * covers virtual addresses from base. Absent sub-tables are skipped.
+ */
+typedef void (*leaf_fn)(pte_t *pte, uint64 va, void *arg);
+
+static void range_walk(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
+                       leaf_fn fn, void *arg)
+{
+  uint64 span = 1UL << PXSHIFT(level);
+  uint64 first = start > base ? (start - base) / span : 0;
+  for (uint64 i = first; i < 512; i++) {
+    uint64 va = base + i * span;
+    if (va >= end)
+      break;
+    pte_t *pte = &pt[i];
+    if (!(*pte & PTE_V))
+      continue;
+    if (level == 0)
+      fn(pte, va, arg);
+    else
+      range_walk((pagetable_t)PTE2PA(*pte), level - 1, va, MAX(start, va), end, fn, arg);
+  }
+}
+
+static void unmap_leaf(pte_t *pte, uint64 va, void *arg)
+{
+  if (*(enum unmap_mode *)arg == UNMAP_FREE)
+    kfree((void *)PTE2PA(*pte));
+  *pte = 0;
+}
+
 void pt_unmap(pagetable_t pt, uint64 va, uint64 npages, enum unmap_mode mode)
 {
-  for (uint64 a = va; a < va + npages * PGSIZE; a += PGSIZE) {
-    pte_t *pte = walk(pt, a, 0);
-    if (pte == NULL || (*pte & PTE_V) == 0)
-      continue;
-    if (mode == UNMAP_FREE)
-      kfree((void *)PTE2PA(*pte));
-    *pte = 0;
-  }
+  range_walk(pt, 2, 0, va, va + npages * PGSIZE, unmap_leaf, &mode);
+}
+
+struct visit { pt_visit_fn fn; void *arg; };
+
+static void visit_leaf(pte_t *pte, uint64 va, void *arg)
+{
+  struct visit *v = arg;
+  int perm = bits_perm(*pte);
+  if (v->fn(va, PTE2PA(*pte), &perm, v->arg))
+    *pte = PA2PTE(PTE2PA(*pte)) | perm_bits(perm) | PTE_V;
+}
+
+void pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg)
+{
+  struct visit v = { fn, arg };
+  range_walk(pt, 2, 0, start, end, visit_leaf, &v);
+}
+
+int pt_remap(pagetable_t pt, uint64 va, uint64 pa, int perm)
+{
+  pte_t *pte = walk(pt, va, 0);
+  if (pte == NULL || (*pte & PTE_V) == 0)
+    return -1;
+  *pte = PA2PTE(pa) | perm_bits(perm) | PTE_V;
+  return 0;
 }
 
 uint64 pt_lookup(pagetable_t pt, uint64 va, int *perm)

@@ -40,6 +40,13 @@ void        pt_unmap(pagetable_t pt, uint64 va, uint64 npages, enum unmap_mode m
 uint64      pt_lookup(pagetable_t pt, uint64 va, int *perm);
 /* Change the permissions of the page mapped at va; 0, or -1 if none. */
 int         pt_protect(pagetable_t pt, uint64 va, int perm);
+/* Point the (mapped) page at va to pa with perm; 0, or -1 if none. */
+int         pt_remap(pagetable_t pt, uint64 va, uint64 pa, int perm);
+/* Call fn for every mapped page in [start, end), in address order, skipping
+ * absent page-table pages wholesale (cheap over huge lazy ranges). fn may
+ * change the page's permissions through *perm (return 1 to store them). */
+typedef int (*pt_visit_fn)(uint64 va, uint64 pa, int *perm, void *arg);
+void        pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg);
 uint64      pt_satp(pagetable_t pt);
 void        pt_flush(void);
 

@@ -1,6 +1,19 @@
-/* Process memory; see procmem.h. */
+/*
+ * Process memory: life cycle and the operations on the mapping list; see
+ * procmem.h. Page faults and user-address translation are in pmfault.c.
+ *
+ * Each operation has the same shape:
+ *   1. check the arguments (no lock needed: they are numbers);
+ *   2. reserve: allocate nodes before taking pm->lock;
+ *   3. under pm->lock, let vmlist validate and change the list, then bring
+ *      the page table in line; nothing in this step can fail halfway;
+ *   4. after unlocking, release what left the list (write back shared
+ *      file pages, drop object references, free nodes and spares).
+ */
 #include "mm/procmem.h"
+#include "mm/pmint.h"
 #include "mm/kalloc.h"
+#include "mm/shm.h"
 #include "arch/pagetable.h"
 #include "arch/memlayout.h"
 #include "lib/printf.h"
@@ -9,13 +22,79 @@
 
 extern char trampoline[];
 
-static int pt_perm_of(int prot)
+struct slab_cache vm_nodes_cache;
+
+void procmem_init(void)
+{
+  slab_init(&vm_nodes_cache, "vm_mapping", sizeof(struct vm_mapping));
+}
+
+struct vm_mapping *node_alloc(void) { return slab_alloc(&vm_nodes_cache); }
+void node_free(struct vm_mapping *m) { slab_free(&vm_nodes_cache, m); }
+
+static void dup_object(void *object) { shm_get(object); }
+
+/* Fill sp with VM_SPARES_MAX nodes; -ENOMEM if memory ran out. */
+int spares_reserve(struct vm_spares *sp)
+{
+  vm_spares_init(sp);
+  while (sp->count < VM_SPARES_MAX) {
+    struct vm_mapping *m = node_alloc();
+    if (m == NULL) {
+      spares_release(sp);
+      return -KITE_ENOMEM;
+    }
+    sp->n[sp->count++] = m;
+  }
+  return 0;
+}
+
+void spares_release(struct vm_spares *sp)
+{
+  while (sp->count > 0)
+    node_free(sp->n[--sp->count]);
+}
+
+/* PTE permissions a mapping grants; private writable pages start
+ * read-only when shared (copy-on-write), which the caller decides. */
+int pm_pte_perm(uint32 prot)
 {
   int perm = PT_USER;
-  if (prot & PM_READ)  perm |= PT_READ;
-  if (prot & PM_WRITE) perm |= PT_WRITE | PT_READ;
-  if (prot & PM_EXEC)  perm |= PT_EXEC;
+  if (prot & VM_PROT_READ)  perm |= PT_READ;
+  if (prot & VM_PROT_WRITE) perm |= PT_WRITE | PT_READ;
+  if (prot & VM_PROT_EXEC)  perm |= PT_EXEC;
   return perm;
+}
+
+/* Drop the pages of [start, end) from the page table. Caller holds the lock. */
+void pm_unmap_pages_locked(struct procmem *pm, uint64 start, uint64 end, enum vm_type type)
+{
+  pt_unmap(pm->pt, start, (end - start) / PGSIZE, type == VM_MMIO ? UNMAP_KEEP : UNMAP_FREE);
+}
+
+/* Step 4 for nodes that left the list: their pages are already unmapped. */
+void pm_release_nodes(struct vm_nodes *nodes, int writeback)
+{
+  struct vm_mapping *m;
+  while ((m = vm_nodes_pop(nodes)) != NULL) {
+    struct shm *obj = m->object;
+    if (obj) {
+      if (writeback)
+        shm_writeback(obj, m->offset, m->end - m->start);
+      shm_put(obj);
+    }
+    node_free(m);
+  }
+}
+
+void pm_debug_check(struct procmem *pm)
+{
+#if KITE_DEBUG
+  if (procmem_check(pm) != 0)
+    panic("procmem: invariants broken (see above)");
+#else
+  (void)pm;
+#endif
 }
 
 struct procmem *procmem_create(uint64 trapframe_pa)
@@ -23,6 +102,11 @@ struct procmem *procmem_create(uint64 trapframe_pa)
   struct procmem *pm = kzalloc();
   if (pm == NULL)
     return NULL;
+  initlock(&pm->lock, "procmem");
+  vmlist_init(&pm->list, USER_BASE, USER_TOP, PGSIZE);
+  vmlist_set_limit(&pm->list, KITE_MAX_MAPPINGS);
+  pm->list.dup_object = dup_object;
+  pm->mmap_top = USER_TOP - USTACK_SIZE - USTACK_GUARD;
   pm->pt = pt_create();
   if (pm->pt == NULL)
     goto fail;
@@ -38,208 +122,247 @@ fail:
 
 void procmem_destroy(struct procmem *pm)
 {
+  struct vm_nodes all;
+  vm_nodes_init(&all);
+  acquire(&pm->lock);
   if (pm->pt) {
-    for (int i = 0; i < pm->nregions; i++)
-      pt_unmap(pm->pt, pm->r[i].start, (pm->r[i].end - pm->r[i].start) / PGSIZE, UNMAP_FREE);
+    for (struct vm_mapping *m = vmlist_first(&pm->list); m; m = vmlist_next(m))
+      pm_unmap_pages_locked(pm, m->start, m->end, m->type);
     pt_unmap(pm->pt, TRAMPOLINE, 1, UNMAP_KEEP);
     pt_unmap(pm->pt, TRAPFRAME, 1, UNMAP_KEEP);
-    pt_destroy(pm->pt);
   }
+  vmlist_take_all(&pm->list, &all);
+  release(&pm->lock);
+  pm_release_nodes(&all, 1);
+  if (pm->pt)
+    pt_destroy(pm->pt);
   kfree(pm);
 }
 
 uint64 procmem_satp(struct procmem *pm) { return pt_satp(pm->pt); }
 
-struct pm_region *procmem_find(struct procmem *pm, uint64 va)
+static int prot_ok(uint32 prot) { return (prot & ~VM_PROT_ALL) == 0; }
+
+/* The types a MAP_FIXED or munmap may replace: never the brk heap, the
+ * stack or a guard, whose bookkeeping Kite keeps for the process. */
+#define VM_TYPES_REPLACEABLE \
+  (VM_TYPES_ALL & ~VM_TYPE_BIT(VM_HEAP) & ~VM_TYPE_BIT(VM_STACK) & ~VM_TYPE_BIT(VM_GUARD))
+
+/* Does [a, b) meet a mapping whose type is outside allowed? Lock held. */
+static int range_has_other_types(struct procmem *pm, uint64 a, uint64 b, uint32 allowed)
 {
-  for (int i = 0; i < pm->nregions; i++)
-    if (va >= pm->r[i].start && va < pm->r[i].end)
-      return &pm->r[i];
-  return NULL;
+  for (struct vm_mapping *m = vmlist_find_intersect(&pm->list, a, b); m && m->start < b;
+       m = vmlist_next(m))
+    if (!(VM_TYPE_BIT(m->type) & allowed))
+      return 1;
+  return 0;
 }
 
-/* Index of the first region ending above va. */
-static int first_after(struct procmem *pm, uint64 va)
+/* Choose where a non-fixed mapping goes. Lock held. */
+static int place_locked(struct procmem *pm, uint64 hint, uint64 len, uint64 *addr)
 {
-  int i = 0;
-  while (i < pm->nregions && pm->r[i].end <= va)
-    i++;
-  return i;
+  uint64 end;
+  if (hint && vr_aligned(hint) && vr_end(hint, len, &end) && hint >= USER_BASE &&
+      end <= pm->mmap_top && vmlist_find_intersect(&pm->list, hint, end) == NULL) {
+    *addr = hint;                     /* the hint is free: take it as asked */
+    return 0;
+  }
+  return vmlist_find_free(&pm->list, len, 0, pm->mmap_top, addr);
 }
 
-int procmem_map_anon(struct procmem *pm, uint64 start, uint64 len, enum pm_type type, int prot)
+static void fill_node(struct vm_mapping *m, const struct pm_map_req *req, uint64 addr)
 {
-  uint64 end = start + len;
-  if ((start | len) & (PGSIZE - 1) || len == 0 || end < start)
+  m->start = addr;
+  m->end = addr + req->len;
+  m->type = req->type;
+  m->prot = req->prot;
+  m->flags = req->flags | ((req->prot & VM_PROT_WRITE) ? VM_WASWRITABLE : 0);
+  m->object = req->object;
+  m->offset = req->object ? req->offset : 0;
+  m->phys = req->phys;
+  safestrcpy(m->name, req->name ? req->name : "", sizeof m->name);
+}
+
+int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_out)
+{
+  uint64 end = 0;
+  if (req->len == 0 || !vr_aligned(req->len) || !prot_ok(req->prot))
     return -KITE_EINVAL;
-  if (start < USER_BASE || end > USER_TOP)
-    return -KITE_EINVAL;
-  if ((prot & PM_WRITE) && (prot & PM_EXEC))
+  if ((req->prot & VM_PROT_WRITE) && (req->prot & VM_PROT_EXEC))
     return -KITE_EACCES;
-  if (pm->nregions == PM_MAX_REGIONS)
+  if (req->fixed && (!vr_aligned(req->addr) || !vr_end(req->addr, req->len, &end)))
+    return -KITE_EINVAL;
+  if (req->fixed && (req->addr < USER_BASE || end > USER_TOP))
     return -KITE_ENOMEM;
-  int i = first_after(pm, start);
-  if (i < pm->nregions && pm->r[i].start < end)
-    return -KITE_EEXIST;
-  memmove(&pm->r[i + 1], &pm->r[i], (pm->nregions - i) * sizeof pm->r[0]);
-  pm->r[i] = (struct pm_region){ start, end, type, prot };
-  pm->nregions++;
-  return 0;
-}
 
-static void remove_region(struct procmem *pm, struct pm_region *r)
-{
-  int i = r - pm->r;
-  memmove(&pm->r[i], &pm->r[i + 1], (pm->nregions - i - 1) * sizeof pm->r[0]);
-  pm->nregions--;
-}
-
-static int access_allowed(const struct pm_region *r, enum pm_access access)
-{
-  switch (access) {
-  case ACCESS_READ:  return (r->prot & PM_READ) != 0;
-  case ACCESS_WRITE: return (r->prot & PM_WRITE) != 0;
-  case ACCESS_EXEC:  return (r->prot & PM_EXEC) != 0;
-  }
-  return 0;
-}
-
-int procmem_fault(struct procmem *pm, uint64 va, enum pm_access access, const char **why)
-{
-  struct pm_region *r = procmem_find(pm, va);
-  if (r == NULL) {
-    *why = "unmapped address";
-    return -KITE_EFAULT;
-  }
-  if (r->type == PM_GUARD) {
-    *why = (r + 1 < pm->r + pm->nregions && r[1].type == PM_STACK && r[1].start == r->end)
-               ? "stack overflow (guard below the stack)" : "guard region";
-    return -KITE_EFAULT;
-  }
-  if (!access_allowed(r, access)) {
-    *why = access == ACCESS_WRITE ? "write to a read-only mapping"
-         : access == ACCESS_EXEC  ? "execute from a non-executable mapping"
-                                  : "read from an unreadable mapping";
-    return -KITE_EFAULT;
-  }
-  uint64 page = PGROUNDDOWN(va);
-  if (pt_lookup(pm->pt, page, NULL))
-    return 0;                              /* already there (another path) */
-  void *pa = kzalloc();
-  if (pa == NULL) {
-    *why = "out of memory";
+  struct vm_mapping *m = node_alloc();
+  struct vm_spares sp;
+  if (m == NULL)
+    return -KITE_ENOMEM;
+  if (spares_reserve(&sp) < 0) {
+    node_free(m);
     return -KITE_ENOMEM;
   }
-  if (pt_map(pm->pt, page, (uint64)pa, PGSIZE, pt_perm_of(r->prot)) < 0) {
-    kfree(pa);
-    *why = "out of memory";
-    return -KITE_ENOMEM;
-  }
-  return 0;
-}
+  struct vm_nodes removed;
+  vm_nodes_init(&removed);
+  uint64 addr = req->addr;
+  int err = 0;
 
-uint64 procmem_translate(struct procmem *pm, uint64 va, enum pm_access access)
-{
-  int perm = 0;
-  uint64 pa = pt_lookup(pm->pt, va, &perm);
-  int need = access == ACCESS_WRITE ? PT_WRITE : PT_READ;
-  if (pa && (perm & PT_USER) && (perm & need))
-    return pa + (va & (PGSIZE - 1));
-  const char *why;
-  if (procmem_fault(pm, va, access, &why) < 0)
-    return 0;
-  pa = pt_lookup(pm->pt, va, &perm);
-  return pa ? pa + (va & (PGSIZE - 1)) : 0;
-}
-
-uint64 procmem_load_page(struct procmem *pm, uint64 va)
-{
-  struct pm_region *r = procmem_find(pm, va);
-  if (r == NULL || r->type == PM_GUARD)
-    return 0;
-  uint64 page = PGROUNDDOWN(va);
-  uint64 pa = pt_lookup(pm->pt, page, NULL);
-  if (pa)
-    return pa;
-  void *mem = kzalloc();
-  if (mem == NULL)
-    return 0;
-  if (pt_map(pm->pt, page, (uint64)mem, PGSIZE, pt_perm_of(r->prot)) < 0) {
-    kfree(mem);
-    return 0;
-  }
-  return (uint64)mem;
-}
-
-/* Eager copy of every resident page (copy-on-write comes with the process
- * memory work); lazy pages stay lazy in the child. */
-int procmem_fork(struct procmem *old, struct procmem *new)
-{
-  memmove(new->r, old->r, sizeof old->r);
-  new->nregions = old->nregions;
-  new->heap_start = old->heap_start;
-  new->brk = old->brk;
-  for (int i = 0; i < old->nregions; i++) {
-    for (uint64 va = old->r[i].start; va < old->r[i].end; va += PGSIZE) {
-      int perm;
-      uint64 pa = pt_lookup(old->pt, va, &perm);
-      if (pa == 0)
-        continue;
-      void *copy = kalloc();
-      if (copy == NULL)
-        return -KITE_ENOMEM;
-      memmove(copy, (void *)pa, PGSIZE);
-      if (pt_map(new->pt, va, (uint64)copy, PGSIZE, perm) < 0) {
-        kfree(copy);
-        return -KITE_ENOMEM;
-      }
+  acquire(&pm->lock);
+  if (req->fixed) {
+    if (range_has_other_types(pm, addr, end, VM_TYPES_REPLACEABLE))
+      err = -KITE_EINVAL;
+    else if (vmlist_count(&pm->list) + 2 > pm->list.max_count)
+      err = -KITE_ENOMEM;     /* remove may split one more node off */
+    else if ((err = vmlist_remove(&pm->list, addr, end, &sp, &removed)) == 0) {
+      for (struct vm_mapping *r = removed.head; r; r = r->chain)
+        pm_unmap_pages_locked(pm, r->start, r->end, r->type);
     }
+  } else {
+    err = place_locked(pm, req->addr, req->len, &addr);
   }
+  if (err == 0) {
+    fill_node(m, req, addr);
+    err = vmlist_insert(&pm->list, m);   /* cannot fail after a fixed remove */
+  }
+  if (err == 0 && removed.count > 0)
+    pt_flush();
+  if (err == 0)
+    pm_debug_check(pm);
+  release(&pm->lock);
+
+  spares_release(&sp);
+  pm_release_nodes(&removed, 1);
+  if (err < 0) {
+    node_free(m);
+    return err;
+  }
+  *addr_out = addr;
   return 0;
 }
 
-static struct pm_region *heap_region(struct procmem *pm)
+int procmem_guard(struct procmem *pm, uint64 addr, uint64 len)
 {
-  struct pm_region *r = procmem_find(pm, pm->heap_start);
-  return (r && r->type == PM_HEAP) ? r : NULL;
+  struct pm_map_req req = { .addr = addr, .len = len, .fixed = 0, .type = VM_GUARD,
+                            .prot = VM_PROT_NONE, .name = "[guard]" };
+  uint64 end = 0, got;
+  if (!vr_aligned(addr) || !vr_end(addr, len, &end))
+    return -KITE_EINVAL;
+  /* A guard never replaces anything: it must land exactly on free space. */
+  acquire(&pm->lock);
+  int busy = vmlist_find_intersect(&pm->list, addr, end) != NULL;
+  release(&pm->lock);
+  if (busy)
+    return -KITE_EEXIST;
+  req.fixed = 1;
+  return procmem_map(pm, &req, &got);
 }
 
-uint64 procmem_brk(struct procmem *pm, uint64 newbrk)
+int procmem_unmap(struct procmem *pm, uint64 addr, uint64 len)
 {
-  if (newbrk < pm->heap_start)
-    return pm->brk;
-  uint64 oldend = PGROUNDUP(pm->brk), newend = PGROUNDUP(newbrk);
-  if (newend < newbrk)                           /* wrapped */
-    return pm->brk;
-  struct pm_region *h = heap_region(pm);
-  if (newend > oldend) {
-    int i = first_after(pm, oldend);
-    if (newend > USER_TOP || (i < pm->nregions && pm->r[i].start < newend))
-      return pm->brk;
-    if (h)
-      h->end = newend;
-    else if (procmem_map_anon(pm, pm->heap_start, newend - pm->heap_start, PM_HEAP,
-                              PM_READ | PM_WRITE) < 0)
-      return pm->brk;
-  } else if (newend < oldend) {
-    pt_unmap(pm->pt, newend, (oldend - newend) / PGSIZE, UNMAP_FREE);
+  uint64 end;
+  if (!vr_aligned(addr) || len == 0 || !vr_end(addr, vr_round_up(len), &end) ||
+      vr_round_up(len) == 0)
+    return -KITE_EINVAL;
+  if (addr < USER_BASE || end > USER_TOP)
+    return -KITE_EINVAL;
+  struct vm_spares sp;
+  if (spares_reserve(&sp) < 0)
+    return -KITE_ENOMEM;
+  struct vm_nodes removed;
+  vm_nodes_init(&removed);
+
+  acquire(&pm->lock);
+  int err = 0;
+  if (range_has_other_types(pm, addr, end, VM_TYPES_REPLACEABLE))
+    err = -KITE_EINVAL;
+  else if ((err = vmlist_remove(&pm->list, addr, end, &sp, &removed)) == 0) {
+    for (struct vm_mapping *r = removed.head; r; r = r->chain)
+      pm_unmap_pages_locked(pm, r->start, r->end, r->type);
     pt_flush();
-    if (newend == pm->heap_start)
-      remove_region(pm, h);
-    else
-      h->end = newend;
+    pm_debug_check(pm);
   }
-  pm->brk = newbrk;
-  return newbrk;
+  release(&pm->lock);
+
+  spares_release(&sp);
+  pm_release_nodes(&removed, 1);
+  return err;
 }
 
-void procmem_dump(struct procmem *pm)
+/* After a protect, bring the PTEs of [a, b) down (or up) to prot. Private
+ * pages stay read-only until written: the write fault decides between
+ * copying and making the page writable in place. */
+struct reprot { struct procmem *pm; };
+
+static int reprot_page(uint64 va, uint64 pa, int *perm, void *arg)
 {
-  static const char *names[] = { "code", "data", "heap", "stack", "guard", "anon" };
-  for (int i = 0; i < pm->nregions; i++) {
-    struct pm_region *r = &pm->r[i];
-    printf("%lx-%lx %c%c%c %s\n", r->start, r->end,
-           r->prot & PM_READ ? 'r' : '-', r->prot & PM_WRITE ? 'w' : '-',
-           r->prot & PM_EXEC ? 'x' : '-', names[r->type]);
+  struct procmem *pm = ((struct reprot *)arg)->pm;
+  struct vm_mapping *m = vmlist_find(&pm->list, va);
+  int want = pm_pte_perm(m->prot);
+  if ((m->flags & VM_PRIVATE) && !(*perm & PT_WRITE))
+    want &= ~PT_WRITE;
+  if (*perm == want)
+    return 0;
+  *perm = want;
+  return 1;
+}
+
+int procmem_protect(struct procmem *pm, uint64 addr, uint64 len, uint32 prot)
+{
+  uint64 end;
+  if (!vr_aligned(addr) || !prot_ok(prot))
+    return -KITE_EINVAL;
+  if (len == 0)
+    return 0;
+  if (vr_round_up(len) == 0 || !vr_end(addr, vr_round_up(len), &end))
+    return -KITE_ENOMEM;
+  if (addr < USER_BASE || end > USER_TOP)
+    return -KITE_ENOMEM;
+  struct vm_spares sp;
+  if (spares_reserve(&sp) < 0)
+    return -KITE_ENOMEM;
+  struct vm_nodes dead;
+  vm_nodes_init(&dead);
+
+  acquire(&pm->lock);
+  int err = vmlist_protect(&pm->list, addr, end, prot, VM_TYPES_PROTECTABLE, &sp, &dead);
+  if (err == 0) {
+    struct reprot r = { pm };
+    pt_for_each(pm->pt, addr, end, reprot_page, &r);
+    pt_flush();
+    pm_debug_check(pm);
   }
+  release(&pm->lock);
+
+  spares_release(&sp);
+  pm_release_nodes(&dead, 0);      /* merged nodes: their pages live on */
+  return err;
+}
+
+int procmem_check_range(struct procmem *pm, uint64 addr, uint64 len, uint32 type_mask,
+                        uint32 prot)
+{
+  uint64 end;
+  if (!vr_end(addr, len, &end))
+    return -KITE_EFAULT;
+  acquire(&pm->lock);
+  int err = vmlist_check_range(&pm->list, vr_round_down(addr), vr_round_up(end), type_mask, prot);
+  release(&pm->lock);
+  return err;
+}
+
+int procmem_find_free(struct procmem *pm, uint64 len, uint64 *addr)
+{
+  acquire(&pm->lock);
+  int err = vmlist_find_free(&pm->list, len, 0, pm->mmap_top, addr);
+  release(&pm->lock);
+  return err;
+}
+
+int procmem_count(struct procmem *pm)
+{
+  acquire(&pm->lock);
+  int n = vmlist_count(&pm->list);
+  release(&pm->lock);
+  return n;
 }

@@ -1,65 +1,96 @@
 /*
- * Process memory: one per process, its page table plus an ordered list of
- * regions. The region list is the truth; the page table is a cache of it
- * that page faults fill in (lazy pages).
+ * Process memory: one per process, its Sv39 page table plus the ordered
+ * list of mappings (mm/vmlist.h). The mapping list is the truth; the page
+ * table is a cache of it that page faults fill in.
  *
- * Invariants:
- *  - regions are sorted by start, page-aligned, non-empty and disjoint, and
- *    lie inside [USER_BASE, USER_TOP);
- *  - every user PTE lies inside a region and has at most its permissions;
- *  - a GUARD region never has pages;
- *  - the heap is the region [heap_start, PGROUNDUP(brk)) (absent while
- *    brk == heap_start).
- * Lock: a procmem is private to its process (Kite processes have one
- * thread); only that process, or its parent during fork/exec set-up
- * before it runs, touches it.
+ * Invariants (procmem_check() verifies them in debug builds after every
+ * change):
+ *  - every user PTE lies inside a mapping, never inside a guard, and grants
+ *    no more than the mapping's protection;
+ *  - every user PTE holds one reference on its physical page (MMIO pages
+ *    are not counted); a private page mapped writable has exactly one
+ *    reference, so copy-on-write can never leak a write to another process;
+ *  - the heap is the VM_HEAP mapping [heap_start, PGROUNDUP(brk)), absent
+ *    while brk == heap_start; heap_start <= brk <= heap_start + HEAP_MAX;
+ *  - a mapping's object (a struct shm) holds one reference per node.
+ *
+ * Every operation validates all of its arguments and reserves what it
+ * needs (nodes, pages) before changing anything: a failed call leaves the
+ * list and the page table as they were.
+ *
+ * Lock: pm->lock (a spinlock) protects the list, the page table and the
+ * break. Faults take it too and never sleep: file pages are read when the
+ * mapping is made, not at fault time. Lock order: p->lock -> pm->lock ->
+ * shm->lock -> kmem.lock. Disk I/O (write-back of shared file mappings)
+ * happens after pm->lock is released.
  */
 #ifndef KITE_PROCMEM_H
 #define KITE_PROCMEM_H
 
-#include "lib/types.h"
+#include "lib/spinlock.h"
+#include "mm/vmlist.h"
+#include <kite/mman.h>
 
-#define PM_MAX_REGIONS 32
-
-enum pm_type { PM_CODE, PM_DATA, PM_HEAP, PM_STACK, PM_GUARD, PM_ANON };
-
-enum pm_prot { PM_READ = 1, PM_WRITE = 2, PM_EXEC = 4 };
+struct shm;
 
 enum pm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
-struct pm_region {
-  uint64 start, end;
-  enum pm_type type;
-  int prot;                 /* PM_READ | PM_WRITE | PM_EXEC */
+struct procmem {
+  struct spinlock lock;
+  pagetable_t pt;           /* [L] */
+  struct vmlist list;       /* [L] */
+  uint64 heap_start;        /* fixed by exec */
+  uint64 brk;               /* [L] current break, byte granular */
+  uint64 mmap_top;          /* fixed by exec: kernel-chosen mmaps go below */
 };
 
-struct procmem {
-  pagetable_t pt;
-  struct pm_region r[PM_MAX_REGIONS];
-  int nregions;
-  uint64 heap_start;        /* page-aligned end of the loaded image */
-  uint64 brk;               /* current break (byte granular) */
+/* What to map: the arguments of procmem_map(). */
+struct pm_map_req {
+  uint64 addr, len;         /* addr: exact if fixed, else a hint (0: none) */
+  int fixed;                /* replace whatever is in [addr, addr+len) */
+  enum vm_type type;
+  uint32 prot;              /* VM_PROT_* */
+  uint32 flags;             /* VM_PRIVATE, VM_LAZY, VM_GROWSDOWN */
+  struct shm *object;       /* reference handed over to the mapping */
+  uint64 offset;            /* into object */
+  uint64 phys;              /* VM_MMIO */
+  const char *name;
 };
 
 struct procmem *procmem_create(uint64 trapframe_pa);
-void   procmem_destroy(struct procmem *pm);
-/* Add a region of lazily zero-filled pages; 0 or a negative errno. */
-int    procmem_map_anon(struct procmem *pm, uint64 start, uint64 len, enum pm_type type, int prot);
-/* Copy every region of old into new (fork). */
-int    procmem_fork(struct procmem *old, struct procmem *new);
+void   procmem_destroy(struct procmem *pm);   /* process context: may write back files */
+
+/* Map; *addr_out gets the address. On failure the request's object
+ * reference is still the caller's. */
+int    procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_out);
+int    procmem_guard(struct procmem *pm, uint64 addr, uint64 len);
+int    procmem_unmap(struct procmem *pm, uint64 addr, uint64 len);
+int    procmem_protect(struct procmem *pm, uint64 addr, uint64 len, uint32 prot);
+int    procmem_check_range(struct procmem *pm, uint64 addr, uint64 len, uint32 type_mask,
+                           uint32 prot);
+int    procmem_find_free(struct procmem *pm, uint64 len, uint64 *addr);
+void   procmem_query(struct procmem *pm, uint64 addr, struct kite_mapping *out);
+/* Up to max records of mappings starting at or above from; returns how
+ * many were written. */
+int    procmem_list(struct procmem *pm, uint64 from, struct kite_mapping *buf, int max);
+int    procmem_count(struct procmem *pm);
+
 /* Set the break; returns the new break, or the old one if that failed. */
 uint64 procmem_brk(struct procmem *pm, uint64 newbrk);
-/* Resolve a user fault at va; 0 or -EFAULT (then *why says what was hit). */
+int    procmem_fork(struct procmem *old, struct procmem *new);
+
+/* Resolve a user fault at va: 0, or -EFAULT/-ENOMEM with *why saying
+ * what was hit (for the console). */
 int    procmem_fault(struct procmem *pm, uint64 va, enum pm_access access, const char **why);
-/* Kernel address of user byte va, faulting the page in for access. 0 if
+/* Kernel address of user byte va, faulting the page in for access; 0 if
  * the access is not allowed. */
 uint64 procmem_translate(struct procmem *pm, uint64 va, enum pm_access access);
-/* Kernel address of the page at va, allocated regardless of the region's
- * protection (exec fills read-only text this way before the program runs);
- * 0 if va is in no region, in a guard, or memory ran out. */
+/* Kernel address of the page at va regardless of protection (exec fills
+ * read-only text with it before the program runs); 0 if impossible. */
 uint64 procmem_load_page(struct procmem *pm, uint64 va);
-struct pm_region *procmem_find(struct procmem *pm, uint64 va);
 uint64 procmem_satp(struct procmem *pm);
-void   procmem_dump(struct procmem *pm);   /* for gdb: call procmem_dump(p->mem) */
+
+int    procmem_check(struct procmem *pm);     /* 0, or prints what broke */
+void   procmem_dump(struct procmem *pm);      /* for gdb: call procmem_dump(p->mem) */
 
 #endif

@@ -23,20 +23,28 @@ static int read_exact(struct inode *ip, void *dst, uint64 off, uint64 n)
   return readi(ip, &w, off, n) == (long)n ? 0 : -KITE_ENOEXEC;
 }
 
-static int segment_prot(const struct elf_phdr *ph)
+static uint32 segment_prot(const struct elf_phdr *ph)
 {
-  return (ph->flags & ELF_PF_R ? PM_READ : 0) | (ph->flags & ELF_PF_W ? PM_WRITE : 0) |
-         (ph->flags & ELF_PF_X ? PM_EXEC : 0);
+  return (ph->flags & ELF_PF_R ? VM_PROT_READ : 0) | (ph->flags & ELF_PF_W ? VM_PROT_WRITE : 0) |
+         (ph->flags & ELF_PF_X ? VM_PROT_EXEC : 0);
 }
 
 /* Map one PT_LOAD segment and fill it from the file; bss stays zero. */
-static int load_segment(struct procmem *pm, struct inode *ip, const struct elf_phdr *ph)
+static int load_segment(struct procmem *pm, struct inode *ip, const struct elf_phdr *ph,
+                        const char *name)
 {
-  uint64 start = PGROUNDDOWN(ph->vaddr), end = PGROUNDUP(ph->vaddr + ph->memsz);
-  enum pm_type type = ph->flags & ELF_PF_X ? PM_CODE : PM_DATA;
-  int err = procmem_map_anon(pm, start, end - start, type, segment_prot(ph));
+  uint64 start = PGROUNDDOWN(ph->vaddr), end = PGROUNDUP(ph->vaddr + ph->memsz), got;
+  struct pm_map_req req = {
+    .addr = start, .len = end - start, .fixed = 1,
+    .type = ph->flags & ELF_PF_X ? VM_CODE : VM_DATA,
+    .prot = segment_prot(ph), .flags = VM_PRIVATE, .name = name,
+  };
+  /* The new image is not visible to anyone yet: no lock needed to look. */
+  int err = vmlist_find_intersect(&pm->list, start, end)
+              ? -KITE_ENOEXEC                  /* segments overlap */
+              : procmem_map(pm, &req, &got);
   if (err < 0)
-    return -KITE_ENOEXEC;            /* overlapping or out-of-range segments */
+    return err == -KITE_ENOMEM ? err : -KITE_ENOEXEC;
   for (uint64 done = 0; done < ph->filesz; ) {
     uint64 va = ph->vaddr + done;
     uint64 n = MIN(ph->filesz - done, PGSIZE - (va & (PGSIZE - 1)));
@@ -52,7 +60,8 @@ static int load_segment(struct procmem *pm, struct inode *ip, const struct elf_p
 
 /* Load every segment of the ELF file ip into pm; the entry point in *entry
  * and the end of the highest segment in *image_end. */
-static int load_elf(struct procmem *pm, struct inode *ip, uint64 *entry, uint64 *image_end)
+static int load_elf(struct procmem *pm, struct inode *ip, const char *name, uint64 *entry,
+                    uint64 *image_end)
 {
   struct elf_header eh;
   int err;
@@ -70,7 +79,7 @@ static int load_elf(struct procmem *pm, struct inode *ip, uint64 *entry, uint64 
       continue;
     if ((err = elf_check_segment(&ph, ip->size, USER_BASE, top)) < 0)
       return err;
-    if ((err = load_segment(pm, ip, &ph)) < 0)
+    if ((err = load_segment(pm, ip, &ph, name)) < 0)
       return err;
     *image_end = MAX(*image_end, PGROUNDUP(ph.vaddr + ph.memsz));
   }
@@ -102,10 +111,15 @@ static int pm_copyout(struct procmem *pm, uint64 va, const void *src, uint64 len
  */
 static int setup_stack(struct procmem *pm, char **argv, uint64 *sp_out, uint64 *argv_out, int *argc_out)
 {
-  uint64 stack_lo = USER_TOP - USTACK_SIZE;
-  int err = procmem_map_anon(pm, stack_lo - USTACK_GUARD, USTACK_GUARD, PM_GUARD, 0);
+  uint64 stack_lo = USER_TOP - USTACK_SIZE, got;
+  struct pm_map_req stack = {
+    .addr = stack_lo, .len = USTACK_SIZE, .fixed = 1, .type = VM_STACK,
+    .prot = VM_PROT_READ | VM_PROT_WRITE, .flags = VM_PRIVATE | VM_LAZY | VM_GROWSDOWN,
+    .name = "[stack]",
+  };
+  int err = procmem_guard(pm, stack_lo - USTACK_GUARD, USTACK_GUARD);
   if (err == 0)
-    err = procmem_map_anon(pm, stack_lo, USTACK_SIZE, PM_STACK, PM_READ | PM_WRITE);
+    err = procmem_map(pm, &stack, &got);
   if (err < 0)
     return err;
 
@@ -160,7 +174,7 @@ long kexec(const char *path, char **argv)
   if (ip->type != KITE_T_FILE)
     err = ip->type == KITE_T_DIR ? -KITE_EACCES : -KITE_ENOEXEC;
   else
-    err = load_elf(pm, ip, &entry, &image_end);
+    err = load_elf(pm, ip, basename(path), &entry, &image_end);
   iunlockput(ip);
   end_op();
 
@@ -173,8 +187,10 @@ long kexec(const char *path, char **argv)
 
   /* Commit: nothing below can fail. */
   pm->heap_start = pm->brk = image_end;
+  acquire(&p->lock);                 /* readers of p->mem (the maps view) */
   struct procmem *old = p->mem;
   p->mem = pm;
+  release(&p->lock);
   p->trapframe->epc = entry;
   p->trapframe->sp = sp;
   p->trapframe->a1 = uargv;

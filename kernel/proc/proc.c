@@ -96,7 +96,8 @@ found:
   return p;
 }
 
-/* Caller holds p->lock. */
+/* Caller holds p->lock. p->mem is normally gone already (kexit); it is
+ * only still here for a process that never ran, which holds no files. */
 static void freeproc(struct proc *p)
 {
   if (p->mem)
@@ -150,8 +151,11 @@ int kfork(void)
     return -KITE_EAGAIN;
   int err = procmem_fork(p->mem, np->mem);
   if (err < 0) {
+    struct procmem *mem = np->mem;   /* destroyed unlocked: it may sleep */
+    np->mem = NULL;
     freeproc(np);
     release(&np->lock);
+    procmem_destroy(mem);
     return err;
   }
   *np->trapframe = *p->trapframe;
@@ -201,6 +205,14 @@ void kexit(int status)
   iput(p->cwd);
   end_op();
   p->cwd = NULL;
+
+  /* Give the memory back now (shared file pages are written back here,
+   * where sleeping is allowed); a zombie keeps only its slot. */
+  acquire(&p->lock);
+  struct procmem *mem = p->mem;
+  p->mem = NULL;
+  release(&p->lock);
+  procmem_destroy(mem);
 
   acquire(&wait_lock);
   reparent(p);
@@ -289,6 +301,23 @@ int kgetppid(void)
   int ppid = p->parent ? p->parent->pid : 0;
   release(&wait_lock);
   return ppid;
+}
+
+/* Up to max mapping records of process pid, from address `from` on, and
+ * its mapping count in *total; -ESRCH if there is no such live process. */
+int proc_mem_list(int pid, uint64 from, struct kite_mapping *buf, int max, int *total)
+{
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE && p->mem) {
+      int n = procmem_list(p->mem, from, buf, max);
+      *total = procmem_count(p->mem);
+      release(&p->lock);
+      return n;
+    }
+    release(&p->lock);
+  }
+  return -KITE_ESRCH;
 }
 
 uint64 nproc_used(void)

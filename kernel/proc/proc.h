@@ -100,6 +100,8 @@ void kexit(int status) __attribute__((noreturn));
 int  kwait(uaddr_t status);
 int  kkill(int pid);
 int  kgetppid(void);
+struct kite_mapping;
+int  proc_mem_list(int pid, uint64 from, struct kite_mapping *buf, int max, int *total);
 void first_process_start(void);
 void setkilled(struct proc *p);
 int  killed(struct proc *p);

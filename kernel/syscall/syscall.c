@@ -20,6 +20,9 @@ static long (*const syscalls[SYS_MAX])(void) = {
   [SYS_brk]      = sys_brk,      [SYS_poweroff] = sys_poweroff,
   [SYS_clock]    = sys_clock,    [SYS_sysinfo]  = sys_sysinfo,
   [SYS_getppid]  = sys_getppid,  [SYS_faultinject] = sys_faultinject,
+  [SYS_mmap]     = sys_mmap,     [SYS_munmap]   = sys_munmap,
+  [SYS_mprotect] = sys_mprotect, [SYS_mquery]   = sys_mquery,
+  [SYS_mmaps]    = sys_mmaps,    [SYS_bench]    = sys_bench,
 };
 
 uint64 argraw(int n)

@@ -40,6 +40,14 @@ long sys_sysinfo(void);
 long sys_faultinject(void);
 long sys_exec(void);
 
+/* memory (syscall/sys_mem.c) */
+long sys_mmap(void);
+long sys_munmap(void);
+long sys_mprotect(void);
+long sys_mquery(void);
+long sys_mmaps(void);
+long sys_bench(void);
+
 /* files (syscall/sys_file.c) */
 long sys_pipe(void);
 long sys_read(void);

@@ -1,0 +1,83 @@
+/*
+ * Kite memory-mapping calls: the user-kernel ABI (mmap, munmap, mprotect,
+ * mquery, mmaps). Values follow Linux's <sys/mman.h> where it has them.
+ */
+#ifndef KITE_MMAN_H
+#define KITE_MMAN_H
+
+#include <stdint.h>
+
+#define KITE_PROT_NONE      0x0
+#define KITE_PROT_READ      0x1
+#define KITE_PROT_WRITE     0x2
+#define KITE_PROT_EXEC      0x4
+
+#define KITE_MAP_SHARED     0x01   /* writes are shared (and reach the file) */
+#define KITE_MAP_PRIVATE    0x02   /* copy-on-write; writes never reach the file */
+#define KITE_MAP_FIXED      0x10   /* exactly at addr, replacing what is there */
+#define KITE_MAP_ANONYMOUS  0x20   /* zero-filled, no file (fd ignored, off must be 0) */
+
+/* Mapping types reported by mquery/mmaps. */
+enum kite_vm_type {
+  KITE_VM_CODE   = 0,   /* program text */
+  KITE_VM_DATA   = 1,   /* program data, rodata, bss */
+  KITE_VM_HEAP   = 2,   /* brk heap */
+  KITE_VM_STACK  = 3,   /* user stack */
+  KITE_VM_GUARD  = 4,   /* no pages: touching it kills the process */
+  KITE_VM_SHARED = 5,   /* shared anonymous memory */
+  KITE_VM_MMIO   = 6,   /* device memory */
+  KITE_VM_ANON   = 7,   /* private anonymous memory */
+  KITE_VM_FILE   = 8,   /* a mapped file */
+  KITE_VM_FREE   = 9,   /* mquery on a hole: [start, end) is the free span */
+};
+
+/* Mapping flags reported by mquery/mmaps. */
+#define KITE_VMF_PRIVATE   0x01   /* copy-on-write across fork */
+#define KITE_VMF_LAZY      0x02   /* pages appear on first touch */
+#define KITE_VMF_GROWSDOWN 0x08   /* a stack */
+#define KITE_VMF_SHARED    0x20   /* shared object: writes visible to every mapper */
+
+/* One mapping, as returned by SYS_mquery and SYS_mmaps. */
+struct kite_mapping {
+  uint64_t start, end;     /* [start, end), page-aligned */
+  uint64_t offset;         /* byte offset into the file or shared object */
+  uint32_t prot;           /* KITE_PROT_* */
+  uint32_t type;           /* enum kite_vm_type */
+  uint32_t flags;          /* KITE_VMF_* */
+  uint32_t resident;       /* pages present in the page table */
+  uint32_t inum;           /* file mappings: inode number; else 0 */
+  uint32_t pad;
+  char     name[32];       /* "[heap]", "[stack]", "[guard]", a file name, or "" */
+};
+
+/*
+ * SYS_mmap(addr, len, prot, flags, fd, off) -> address, or:
+ *   -EINVAL  len 0; off or (with MAP_FIXED) addr not page-aligned; not
+ *            exactly one of MAP_SHARED/MAP_PRIVATE; unknown prot or flag
+ *            bits; MAP_FIXED over the heap, the stack or a guard region
+ *   -EACCES  PROT_WRITE with PROT_EXEC (W^X); file not open for reading,
+ *            or MAP_SHARED + PROT_WRITE on a file not open for writing;
+ *            fd is not a regular file
+ *   -EBADF   fd is not an open file (file mappings)
+ *   -ENOMEM  len too large, range outside user space, no free range,
+ *            too many mappings, out of memory
+ * Without MAP_FIXED, addr is a hint: used if the range is free, else
+ * Kite picks a range (top-down below the stack); it never replaces
+ * anything.
+ *
+ * SYS_munmap(addr, len) -> 0, or -EINVAL (unaligned addr, len 0, range
+ *   outside user space, or a range that touches the heap, stack or a guard
+ *   region). Holes inside the range are fine; mappings it cuts are split.
+ *
+ * SYS_mprotect(addr, len, prot) -> 0, or -EINVAL (unaligned, bad prot),
+ *   -ENOMEM (a hole in the range), -EACCES (W^X: write with exec, or exec
+ *   on a mapping that was ever writable; guard or MMIO regions).
+ *
+ * SYS_mquery(addr, struct kite_mapping *out) -> 0 and the mapping holding
+ *   addr, or a KITE_VM_FREE record of the hole around it; -EFAULT (out).
+ *
+ * SYS_mmaps(pid, struct kite_mapping *buf, count) -> number of mappings of
+ *   pid (0 = the caller), copying the first min(count, n) records; -ESRCH.
+ */
+
+#endif

@@ -1,0 +1,172 @@
+/* procmem: fork (copy-on-write) and brk (the lazily grown heap). */
+#include "mm/pmint.h"
+#include "mm/kalloc.h"
+#include "mm/shm.h"
+#include "arch/pagetable.h"
+#include "arch/memlayout.h"
+#include "lib/string.h"
+#include "lib/printf.h"
+#include <kite/errno.h>
+
+struct fork_ctx {
+  struct procmem *child;
+  struct vm_mapping *m;
+  int err;
+};
+
+/* Share one resident page with the child. Private writable pages become
+ * read-only in both (copy-on-write); shared and device pages keep their
+ * permissions. Returns 1 when the parent's PTE changed. */
+static int fork_page(uint64 va, uint64 pa, int *perm, void *arg)
+{
+  struct fork_ctx *c = arg;
+  int changed = 0;
+  if (c->err)
+    return 0;
+  if (c->m->type != VM_MMIO)
+    kref_get((void *)pa);
+  if ((c->m->flags & VM_PRIVATE) && (*perm & PT_WRITE)) {
+    *perm &= ~PT_WRITE;
+    changed = 1;
+  }
+  if (pt_map(c->child->pt, va, pa, PGSIZE, *perm) < 0) {
+    if (c->m->type != VM_MMIO)
+      kfree((void *)pa);
+    c->err = -KITE_ENOMEM;
+  }
+  return changed;
+}
+
+static void copy_mapping(struct vm_mapping *dst, const struct vm_mapping *src)
+{
+  dst->start = src->start;
+  dst->end = src->end;
+  dst->type = src->type;
+  dst->prot = src->prot;
+  dst->flags = src->flags;
+  dst->object = src->object;
+  dst->offset = src->offset;
+  dst->phys = src->phys;
+  memmove(dst->name, src->name, sizeof dst->name);
+}
+
+/* The child is new and private to the caller; on failure the caller
+ * destroys it, which undoes whatever was copied. */
+int procmem_fork(struct procmem *old, struct procmem *new)
+{
+  struct vm_mapping *chain = NULL;
+  int n = procmem_count(old);           /* only this process changes its list */
+  for (int i = 0; i < n; i++) {
+    struct vm_mapping *m = node_alloc();
+    if (m == NULL)
+      goto nomem;
+    m->chain = chain;
+    chain = m;
+  }
+
+  struct fork_ctx c = { new, NULL, 0 };
+  acquire(&old->lock);
+  for (struct vm_mapping *m = vmlist_first(&old->list); m && c.err == 0; m = vmlist_next(m)) {
+    struct vm_mapping *copy = chain;
+    chain = chain->chain;
+    copy_mapping(copy, m);
+    if (copy->object)
+      shm_get(copy->object);
+    if (vmlist_insert(&new->list, copy) < 0)
+      panic("procmem_fork: cannot insert a copy of a valid mapping");
+    c.m = m;
+    if (m->type != VM_GUARD)
+      pt_for_each(old->pt, m->start, m->end, fork_page, &c);
+  }
+  pt_flush();                           /* the parent's PTEs lost write access */
+  new->heap_start = old->heap_start;
+  new->brk = old->brk;
+  new->mmap_top = old->mmap_top;
+  if (c.err == 0)
+    pm_debug_check(old);
+  release(&old->lock);
+  if (c.err == 0)
+    pm_debug_check(new);
+  while (chain) {
+    struct vm_mapping *m = chain;
+    chain = m->chain;
+    node_free(m);
+  }
+  return c.err;
+
+nomem:
+  while (chain) {
+    struct vm_mapping *m = chain;
+    chain = m->chain;
+    node_free(m);
+  }
+  return -KITE_ENOMEM;
+}
+
+/* Lock held: grow the heap mapping to end at newend. */
+static int heap_grow_locked(struct procmem *pm, uint64 oldend, uint64 newend,
+                            struct vm_mapping **fresh, struct vm_spares *sp)
+{
+  if (oldend > pm->heap_start)
+    return vmlist_resize(&pm->list, pm->heap_start, newend, sp, NULL);
+  struct vm_mapping *m = *fresh;
+  m->start = pm->heap_start;
+  m->end = newend;
+  m->type = VM_HEAP;
+  m->prot = VM_PROT_READ | VM_PROT_WRITE;
+  m->flags = VM_PRIVATE | VM_LAZY | VM_WASWRITABLE;
+  safestrcpy(m->name, "[heap]", sizeof m->name);
+  int err = vmlist_insert(&pm->list, m);
+  if (err == 0)
+    *fresh = NULL;
+  return err == -KITE_EEXIST ? -KITE_ENOMEM : err;
+}
+
+/* Lock held: shrink the heap mapping to end at newend, freeing pages. */
+static int heap_shrink_locked(struct procmem *pm, uint64 oldend, uint64 newend,
+                              struct vm_spares *sp, struct vm_nodes *removed)
+{
+  int err = newend == pm->heap_start
+              ? vmlist_remove(&pm->list, pm->heap_start, oldend, sp, removed)
+              : vmlist_resize(&pm->list, pm->heap_start, newend, sp, removed);
+  if (err == 0) {
+    pm_unmap_pages_locked(pm, newend, oldend, VM_HEAP);
+    pt_flush();
+  }
+  return err;
+}
+
+uint64 procmem_brk(struct procmem *pm, uint64 newbrk)
+{
+  if (newbrk < pm->heap_start || newbrk - pm->heap_start > KITE_HEAP_MAX)
+    return pm->brk;
+  struct vm_mapping *fresh = node_alloc();
+  struct vm_spares sp;
+  if (fresh == NULL || spares_reserve(&sp) < 0) {
+    if (fresh)
+      node_free(fresh);
+    return pm->brk;
+  }
+  struct vm_nodes removed;
+  vm_nodes_init(&removed);
+
+  acquire(&pm->lock);
+  uint64 oldend = PGROUNDUP(pm->brk), newend = PGROUNDUP(newbrk);
+  int err = 0;
+  if (newend > oldend)
+    err = heap_grow_locked(pm, oldend, newend, &fresh, &sp);
+  else if (newend < oldend)
+    err = heap_shrink_locked(pm, oldend, newend, &sp, &removed);
+  if (err == 0) {
+    pm->brk = newbrk;
+    pm_debug_check(pm);
+  }
+  uint64 result = pm->brk;
+  release(&pm->lock);
+
+  if (fresh)
+    node_free(fresh);
+  spares_release(&sp);
+  pm_release_nodes(&removed, 0);
+  return result;
+}

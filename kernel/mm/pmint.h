@@ -1,0 +1,25 @@
+/*
+ * procmem's internal helpers, shared by its files (procmem.c: the list
+ * operations, pmfault.c: faults, pmfork.c: fork and brk, pmview.c: the
+ * maps view and the invariant checker). Not for use outside kernel/mm/.
+ */
+#ifndef KITE_PMINT_H
+#define KITE_PMINT_H
+
+#include "mm/procmem.h"
+#include "mm/slab.h"
+
+void procmem_init(void);                  /* once at boot: the node cache */
+struct vm_mapping *node_alloc(void);      /* zeroed node, or NULL */
+void node_free(struct vm_mapping *m);
+int  spares_reserve(struct vm_spares *sp);
+void spares_release(struct vm_spares *sp);
+
+int  pm_pte_perm(uint32 prot);
+void pm_unmap_pages_locked(struct procmem *pm, uint64 start, uint64 end, enum vm_type type);
+/* Write back (if asked) shared file pages, drop object references and free
+ * the nodes. Process context, pm->lock not held. */
+void pm_release_nodes(struct vm_nodes *nodes, int writeback);
+void pm_debug_check(struct procmem *pm);  /* procmem_check() in debug builds */
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * Shared memory objects: reference-counted sets of physical pages that
+ * mappings cover (a mapping may cover part of one, at an offset).
+ *
+ * Used for MAP_SHARED anonymous memory (pages appear zero-filled on first
+ * touch), for MAP_SHARED file mappings (filled from the file when mapped,
+ * written back when a mapping of it goes away), and as the read-only
+ * source of MAP_PRIVATE file mappings (copy-on-write from it).
+ *
+ * Invariants:
+ *  - ref counts the mapping nodes that name the object; it dies with the
+ *    last one (shm_put), freeing its page references and its inode;
+ *  - every non-zero slot holds one reference to its physical page; page
+ *    tables that map the page hold their own references.
+ * Lock: shm->lock protects the slots and ref; ip and file_off are fixed at
+ * creation.
+ */
+#ifndef KITE_SHM_H
+#define KITE_SHM_H
+
+#include "lib/spinlock.h"
+
+struct inode;
+
+struct shm {
+  struct spinlock lock;
+  int ref;                  /* mapping nodes naming this object */
+  uint64 npages;
+  struct inode *ip;         /* MAP_SHARED file: written back; else NULL */
+  uint64 file_off;          /* file offset of page 0 */
+  uint32 inum;              /* file the pages came from (0: anonymous) */
+  uint64 *dir[];            /* tables of SHM_SLOTS page addresses */
+};
+
+#define SHM_SLOTS     512
+#define SHM_DIRS      ((4096 - sizeof(struct shm)) / sizeof(uint64 *))
+#define SHM_MAXPAGES  (SHM_DIRS * SHM_SLOTS)
+
+struct shm *shm_create(uint64 npages);             /* NULL: out of memory or too big */
+void        shm_get(struct shm *s);
+void        shm_put(struct shm *s);                 /* may write to disk: process context */
+/* The page at index (0 if absent and !alloc, or out of memory). The
+ * object keeps its reference; a caller that maps the page takes its own. */
+uint64      shm_page(struct shm *s, uint64 index, int alloc);
+/* Fill pages from ip at file offset off (bytes past EOF read as zero). */
+int         shm_fill(struct shm *s, struct inode *ip, uint64 off);
+/* Write object bytes [obj_off, obj_off+len) back to the file, never past
+ * its current size. 0 or a negative errno. */
+int         shm_writeback(struct shm *s, uint64 obj_off, uint64 len);
+
+#endif
