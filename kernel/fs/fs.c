@@ -1,0 +1,125 @@
+/*
+ * Mounting (superblock check, log recovery) and the free-block bitmap.
+ *
+ * Bit b of the bitmap is 1 when block b is in use. mkfs marks every
+ * block before the data region used; the allocator only ever searches
+ * the data region, so metadata can never be handed out.
+ */
+#include "lib/types.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "param.h"
+#include "drivers/virtio_blk.h"
+#include "fs/buf.h"
+#include "fs/log.h"
+#include "fs/fs.h"
+#include "fs/sbcheck.h"
+#include <kite/errno.h>
+
+struct kite_superblock sb;
+
+/* The log must hold LOGSIZE blocks, and freeing a whole file must fit one
+ * transaction: the inode plus every bitmap block. */
+static void check_mountable(void)
+{
+  const char *why = sb_check(&sb, virtio_blk_nblocks(), LOGSIZE + 1);
+  if (!why && sb_nbitmapblocks(&sb) + 1 > MAXOPBLOCKS)
+    why = "bitmap too large for one transaction (file system too big)";
+  if (why)
+    panic("kite: fs: bad superblock: %s "
+          "(magic %x size %d nblocks %d ninodes %d nlog %d logstart %d inodestart %d bmapstart %d)",
+          why, sb.magic, sb.size, sb.nblocks, sb.ninodes, sb.nlog, sb.logstart,
+          sb.inodestart, sb.bmapstart);
+}
+
+void fsinit(int dev)
+{
+  struct buf *b = bread(dev, 1);
+  if (!b)
+    panic("kite: fs: cannot read the superblock");
+  memmove(&sb, b->data, sizeof sb);
+  brelse(b);
+  check_mountable();
+  initlog(dev, &sb);
+  printf("kite: fs: %d blocks, %d inodes, %d data blocks from %d\n",
+         sb.size, sb.ninodes, sb.nblocks, sb_datastart(&sb));
+}
+
+int fs_datablock_ok(uint32 blockno)
+{
+  return blockno >= sb_datastart(&sb) && blockno < sb.size;
+}
+
+/* Zero a freshly allocated block through the log, so a crash can never
+ * leave a file pointing at a block with someone else's old contents. */
+static int bzero(uint dev, uint32 blockno)
+{
+  struct buf *b = bread(dev, blockno);
+  if (!b)
+    return -KITE_EIO;
+  memset(b->data, 0, KITE_BSIZE);
+  log_write(b);
+  brelse(b);
+  return 0;
+}
+
+/* Claim the first free bit of block b's bitmap block in [from, to);
+ * returns the block number or 0. Caller holds the bitmap buffer. */
+static uint32 claim_bit(struct buf *bp, uint32 from, uint32 to)
+{
+  for (uint32 blk = from; blk < to; blk++) {
+    uint32 bit = blk % KITE_BPB;
+    uint8 mask = 1 << (bit % 8);
+    if (!(bp->data[bit / 8] & mask)) {
+      bp->data[bit / 8] |= mask;
+      log_write(bp);
+      return blk;
+    }
+  }
+  return 0;
+}
+
+int balloc(uint dev, uint32 *blockno)
+{
+  for (uint32 base = 0; base < sb.size; base += KITE_BPB) {
+    uint32 from = MAX(base, sb_datastart(&sb));
+    uint32 to = MIN(base + KITE_BPB, sb.size);
+    if (from >= to)
+      continue;
+    struct buf *bp = bread(dev, KITE_BBLOCK(base, sb));
+    if (!bp)
+      return -KITE_EIO;
+    uint32 blk = claim_bit(bp, from, to);
+    brelse(bp);
+    if (blk) {
+      *blockno = blk;
+      return bzero(dev, blk);
+    }
+  }
+  return -KITE_ENOSPC;
+}
+
+/* A block number that is not a data block, or a block already free,
+ * means the image is corrupt: say so and leave the bitmap alone rather
+ * than make things worse. */
+void bfree(uint dev, uint32 blockno)
+{
+  if (!fs_datablock_ok(blockno)) {
+    printf("kite: fs: not freeing block %d: outside the data region\n", blockno);
+    return;
+  }
+  struct buf *bp = bread(dev, KITE_BBLOCK(blockno, sb));
+  if (!bp) {
+    printf("kite: fs: cannot read the bitmap to free block %d\n", blockno);
+    return;
+  }
+  uint32 bit = blockno % KITE_BPB;
+  uint8 mask = 1 << (bit % 8);
+  if (bp->data[bit / 8] & mask) {
+    bp->data[bit / 8] &= ~mask;
+    log_write(bp);
+  } else {
+    printf("kite: fs: block %d freed twice (corrupt image?)\n", blockno);
+  }
+  brelse(bp);
+}
