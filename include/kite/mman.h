@@ -28,7 +28,8 @@ enum kite_vm_type {
   KITE_VM_MMIO   = 6,   /* device memory */
   KITE_VM_ANON   = 7,   /* private anonymous memory */
   KITE_VM_FILE   = 8,   /* a mapped file */
-  KITE_VM_FREE   = 9,   /* mquery on a hole: [start, end) is the free span */
+  KITE_VM_KERNEL = 9,   /* a window of kernel addresses: never accessible */
+  KITE_VM_FREE   = 10,  /* mquery on a hole: [start, end) is the free span */
 };
 
 /* Mapping flags reported by mquery/mmaps. */
@@ -47,7 +48,7 @@ struct kite_mapping {
   uint32_t resident;       /* pages present in the page table */
   uint32_t inum;           /* file mappings: inode number; else 0 */
   uint32_t pad;
-  char     name[32];       /* "[heap]", "[stack]", "[guard]", a file name, or "" */
+  char     name[32];       /* "[heap]", "[stack]", "[guard]", "[kernel]", a file name, or "" */
 };
 
 /*

@@ -1,15 +1,23 @@
 # Traps taken while in S-mode (interrupts, kernel faults).
 #
-# Saves all general registers in a struct kframe on the current kernel
-# stack and calls kerneltrap(frame). kerneltrap may change frame->epc
-# (exception-table fix-ups), so sepc is reloaded from the frame before sret.
-# Layout: x1..x31 at 8*(n-1), epc at 248; 256 bytes in all.
+# Saves all general registers, sepc and sstatus in a struct kframe on the
+# current kernel stack, clears sstatus.SUM (a trap in the middle of a user
+# copy must not run, or switch threads, with user access on) and calls
+# kerneltrap(frame). kerneltrap may change frame->epc (exception-table
+# fix-ups), so sepc is reloaded from the frame; sstatus is restored from it
+# too (it brings back SUM, and the SPP/SPIE bits a thread switch inside
+# kerneltrap may have changed).
+# A trap taken inside uaccess_copy() arrives on the process's page table;
+# kernelvec switches to the kernel's (kernel_satp) so handlers can reach
+# devices, and switches back on the way out.
+# Layout: x1..x31 at 8*(n-1), epc at 248, sstatus at 256, satp at 264;
+# 272 bytes.
 
 .section .text
 .globl kernelvec
 .align 4
 kernelvec:
-        addi    sp, sp, -256
+        addi    sp, sp, -272
         sd      x1, 0(sp)
         sd      x3, 16(sp)
         sd      x4, 24(sp)
@@ -40,14 +48,36 @@ kernelvec:
         sd      x29, 224(sp)
         sd      x30, 232(sp)
         sd      x31, 240(sp)
-        addi    t0, sp, 256
+        addi    t0, sp, 272
         sd      t0, 8(sp)               # sp before the trap
         csrr    t0, sepc
         sd      t0, 248(sp)
+        csrr    t0, sstatus
+        sd      t0, 256(sp)
+        li      t1, 1 << 18             # SSTATUS_SUM
+        csrc    sstatus, t1
+        csrr    t0, satp
+        sd      t0, 264(sp)
+        la      t1, kernel_satp
+        ld      t1, 0(t1)
+        beq     t0, t1, 1f
+        sfence.vma zero, zero
+        csrw    satp, t1
+        sfence.vma zero, zero
+1:
 
         mv      a0, sp
         call    kerneltrap
 
+        ld      t0, 264(sp)
+        csrr    t1, satp
+        beq     t0, t1, 2f
+        sfence.vma zero, zero
+        csrw    satp, t0
+        sfence.vma zero, zero
+2:
+        ld      t0, 256(sp)
+        csrw    sstatus, t0
         ld      t0, 248(sp)
         csrw    sepc, t0
         ld      x1, 0(sp)
@@ -81,5 +111,5 @@ kernelvec:
         ld      x29, 224(sp)
         ld      x30, 232(sp)
         ld      x31, 240(sp)
-        addi    sp, sp, 256
+        addi    sp, sp, 272
         sret

@@ -5,14 +5,22 @@
  * OpenSBI owns [0x80000000, 0x80200000); Kite is loaded at 0x80200000.
  *
  * Kernel virtual: RAM and devices are identity-mapped (va == pa), so a
- * physical page address is also a usable kernel pointer. Near the top of
- * Sv39 sit the trampoline and the per-process kernel stacks, each stack
- * with an unmapped guard page below it:
+ * physical page address is also a usable kernel pointer. The per-process
+ * kernel stacks sit in the 1 GiB slot below the top one, each with an
+ * unmapped guard page below it; the trampoline is the top page:
  *
  *   MAXVA ------------------------------------------------
  *           trampoline (R-X)
+ *   KSTACK_TOP (0x3fc0000000) ----------------------------
  *           kstack 0  (KSTACK_PAGES pages), guard page
  *           kstack 1  ...
+ *   KWIN_STACK_LO (0x3f80000000) -------------------------
+ *
+ * Kernel windows in user page tables: the usercopy routine runs with the
+ * process's page table, so every user table shares the kernel's top-level
+ * entries for RAM ([0x80000000, kwin_ram_hi), 1 GiB slots) and for the
+ * kernel stacks. Their PTEs lack the U bit, and the mapping list holds a
+ * VM_KERNEL mapping over each window so nothing else can go there.
  *
  * User virtual (every process):
  *
@@ -23,7 +31,10 @@
  *   USER_TOP ---------------------------------------------
  *           user stack (KITE_USTACK_PAGES, grows down)
  *           stack guard (USTACK_GUARD bytes, no pages)
+ *           [kernel] window: the kernel stacks
  *           mmap area (top-down)
+ *           ...
+ *           [kernel] window: RAM, from 0x80000000
  *           ...
  *           heap (brk, grows up)
  *           data, bss  (RW)
@@ -42,7 +53,22 @@
 
 #define TRAMPOLINE   (MAXVA - PGSIZE)
 #define TRAPFRAME    (TRAMPOLINE - PGSIZE)
-#define KSTACK(i)    (TRAMPOLINE - ((i) + 1) * (KSTACK_PAGES + 1) * PGSIZE)
+
+#define SLOT_SIZE     (1L << 30)            /* what one top-level PTE maps */
+#define KSTACK_TOP    (MAXVA - SLOT_SIZE)
+#define KSTACK(i)     (KSTACK_TOP - ((i) + 1) * (KSTACK_PAGES + 1) * PGSIZE)
+#define KWIN_STACK_LO (KSTACK_TOP - SLOT_SIZE)
+#define KWIN_RAM_LO   0x80000000L
+
+#ifndef __ASSEMBLY__
+extern uint64 kwin_ram_hi;                  /* RAM's end rounded up to a slot */
+
+/* Does [a, b) meet a kernel window? */
+static inline int in_kernel_window(uint64 a, uint64 b)
+{
+  return (a < kwin_ram_hi && b > KWIN_RAM_LO) || (a < KSTACK_TOP && b > KWIN_STACK_LO);
+}
+#endif
 
 #define USER_BASE    0x10000L
 #define USER_TOP     0x3fffff0000L

@@ -9,6 +9,8 @@
 #include <kite/errno.h>
 
 pagetable_t kernel_pagetable;
+uint64 kernel_satp;          /* kernelvec.S switches to it on a trap */
+uint64 kwin_ram_hi;
 
 extern char etext[], erodata[], trampoline[];
 
@@ -156,11 +158,25 @@ int pt_protect(pagetable_t pt, uint64 va, int perm)
   return 0;
 }
 
+/* Is root entry i one of the kernel windows' shared entries? */
+static int shared_slot(int i)
+{
+  return (i >= (int)(KWIN_RAM_LO / SLOT_SIZE) && i < (int)(kwin_ram_hi / SLOT_SIZE)) ||
+         i == (int)(KWIN_STACK_LO / SLOT_SIZE);
+}
+
+void pt_share_kernel(pagetable_t pt)
+{
+  for (int i = 0; i < 512; i++)
+    if (shared_slot(i))
+      pt[i] = kernel_pagetable[i];
+}
+
 static void destroy_level(pagetable_t pt, int level)
 {
   for (int i = 0; i < 512; i++) {
     pte_t pte = pt[i];
-    if (!(pte & PTE_V))
+    if (!(pte & PTE_V) || (level == 2 && shared_slot(i) && pt != kernel_pagetable))
       continue;
     if (level == 0 || (pte & (PTE_R | PTE_W | PTE_X)))
       panic("pt_destroy: leaf still mapped (index %d, level %d)", i, level);
@@ -186,6 +202,7 @@ static void kmap(uint64 va, uint64 pa, uint64 size, int perm)
 
 void kvm_init(void)
 {
+  kwin_ram_hi = (platform.ram_end + SLOT_SIZE - 1) & ~(SLOT_SIZE - 1);
   kernel_pagetable = pt_create();
   kmap(platform.uart_base, platform.uart_base, PGSIZE, PT_READ | PT_WRITE);
   kmap(platform.plic_base, platform.plic_base, platform.plic_size, PT_READ | PT_WRITE);
@@ -201,7 +218,8 @@ void kvm_init(void)
 
 void kvm_init_hart(void)
 {
+  kernel_satp = MAKE_SATP(kernel_pagetable);
   sfence_vma();
-  csr_write(satp, MAKE_SATP(kernel_pagetable));
+  csr_write(satp, kernel_satp);
   sfence_vma();
 }

@@ -31,7 +31,10 @@ void        kvm_init(void);        /* build the kernel table (boot hart) */
 void        kvm_init_hart(void);   /* switch this hart to it */
 
 pagetable_t pt_create(void);       /* empty table; NULL when out of memory */
-void        pt_destroy(pagetable_t pt);   /* frees table pages; leaves must be gone */
+/* Share the kernel windows (RAM, kernel stacks) into a user table: its
+ * top-level entries point at the kernel's own lower tables. */
+void        pt_share_kernel(pagetable_t pt);
+void        pt_destroy(pagetable_t pt);   /* frees table pages (not shared ones); leaves must be gone */
 /* Map [va, va+size) to [pa, pa+size); 0 or -ENOMEM (nothing left mapped). */
 int         pt_map(pagetable_t pt, uint64 va, uint64 pa, uint64 size, int perm);
 /* Unmap pages that are mapped in [va, va+npages*PGSIZE); holes are skipped. */

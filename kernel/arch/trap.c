@@ -14,6 +14,7 @@
 #include "drivers/plic.h"
 #include "proc/proc.h"
 #include "mm/procmem.h"
+#include "arch/uaccess.h"
 #include "syscall/syscall.h"
 #include "lib/printf.h"
 #include "lib/backtrace.h"
@@ -169,20 +170,42 @@ void usertrapret(void)
   ((void (*)(uint64))fn)(satp);
 }
 
+/*
+ * A page fault inside uaccess_copy(): let procmem resolve it (lazy page,
+ * copy-on-write) and retry the instruction, or resume at the fix-up.
+ * Returns 0 if the fault was not in the copy routine.
+ */
+static int uaccess_fault(struct kframe *f, uint64 scause, uint64 va)
+{
+  uint64 fixup = uaccess_fixup(f->epc);
+  if (fixup == 0)
+    return 0;
+  struct proc *p = myproc();
+  const char *why;
+  int page_fault = scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT;
+  enum pm_access access = scause == EXC_STORE_PAGE_FAULT ? ACCESS_WRITE : ACCESS_READ;
+  if (page_fault && p && p->mem && va >= USER_BASE && va < USER_TOP &&
+      procmem_fault(p->mem, va, access, &why) == 0)
+    return 1;                            /* resolved: retry the access */
+  f->epc = fixup;
+  return 1;
+}
+
 void kerneltrap(struct kframe *f)
 {
-  uint64 sstatus = csr_read(sstatus), scause = csr_read(scause);
-  if (!(sstatus & SSTATUS_SPP))
+  uint64 scause = csr_read(scause), stval = csr_read(stval);
+  if (!(f->sstatus & SSTATUS_SPP))
     panic("kerneltrap: not from supervisor mode");
   if (intr_get())
     panic("kerneltrap: interrupts enabled");
 
   int which = devintr(scause);
+  if (which == 0 && uaccess_fault(f, scause, stval))
+    return;
   if (which == 0) {
-    uint64 stval = csr_read(stval);
     printf("\nkite: kernel trap: %s (scause %lx) at pc %p, stval %p\n",
            cause_name(scause), scause, (void *)f->epc, (void *)stval);
-    if (stval < MAXVA && stval >= USER_BASE && stval < USER_TOP)
+    if (stval >= USER_BASE && stval < USER_TOP)
       printf("kite: the kernel touched a user address outside the usercopy layer\n");
     backtrace_from(f->epc, f->s0);
     panic("kernel trap");
@@ -190,5 +213,4 @@ void kerneltrap(struct kframe *f)
   /* Preempt on timer ticks, but only a running process's kernel thread. */
   if (which == 2 && myproc() != NULL && myproc()->state == RUNNING)
     yield();
-  csr_write(sstatus, sstatus);         /* yield() may have changed them */
 }

@@ -5,13 +5,15 @@
 #include "lib/types.h"
 #include "lib/spinlock.h"
 
-/* Registers saved by kernelvec.S: x1..x31 then epc. */
+/* Registers saved by kernelvec.S: x1..x31, then epc and sstatus. */
 struct kframe {
   uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
   uint64 a0, a1, a2, a3, a4, a5, a6, a7;
   uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
   uint64 t3, t4, t5, t6;
   uint64 epc;
+  uint64 sstatus;
+  uint64 satp;            /* page table at the trap (uaccess_copy's) */
 };
 
 extern uint64 ticks;                /* protected by tickslock */

@@ -15,9 +15,16 @@
 #include "fs/buf.h"
 #include <kite/errno.h>
 
+/*
+ * The log may pin up to LOGSIZE buffers until its group commits, and the
+ * operations of that group still need buffers to read with; a cache no
+ * bigger than the log could leave them all waiting for each other.
+ */
+#define NBCACHE MAX(NBUF, LOGSIZE + 2 * MAXOPBLOCKS)
+
 static struct {
   struct spinlock lock;
-  struct buf buf[NBUF];
+  struct buf buf[NBCACHE];
   struct buf head;           /* LRU list, bcache.lock */
 } bcache;
 
@@ -39,7 +46,7 @@ void binit(void)
 {
   initlock(&bcache.lock, "bcache");
   bcache.head.next = bcache.head.prev = &bcache.head;
-  for (struct buf *b = bcache.buf; b < bcache.buf + NBUF; b++) {
+  for (struct buf *b = bcache.buf; b < bcache.buf + NBCACHE; b++) {
     initsleeplock(&b->lock, "buffer");
     lru_push_front(b);
   }

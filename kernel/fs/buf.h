@@ -1,5 +1,6 @@
 /*
- * The buffer cache: NBUF in-memory copies of disk blocks.
+ * The buffer cache: NBUF (or more, see bio.c) in-memory copies of disk
+ * blocks.
  *
  * Invariants:
  *  - at most one buffer caches a given (dev, blockno), so every process

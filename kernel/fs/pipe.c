@@ -130,6 +130,8 @@ static size_t user_to_ring(struct pipe *pi, struct ureader *r, uint from, size_t
 
 long piperead(struct pipe *pi, struct uwriter *w, size_t n)
 {
+  if (n == 0)
+    return 0;
   acquire(&pi->lock);
   long err = own_end(pi, &pi->reading);
   if (err) {

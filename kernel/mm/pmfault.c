@@ -93,6 +93,10 @@ static int fault_locked(struct procmem *pm, uint64 va, enum pm_access access, co
     *why = guard_kind(m);
     return -KITE_EFAULT;
   }
+  if (m->type == VM_KERNEL) {
+    *why = "kernel address";
+    return -KITE_EFAULT;
+  }
   if (!(m->prot & needed_prot(access))) {
     *why = denied(access);
     return -KITE_EFAULT;
@@ -140,7 +144,7 @@ uint64 procmem_load_page(struct procmem *pm, uint64 va)
   acquire(&pm->lock);
   struct vm_mapping *m = vmlist_find(&pm->list, va);
   uint64 page = PGROUNDDOWN(va), pa = 0;
-  if (m && m->type != VM_GUARD && m->object == NULL && m->type != VM_MMIO) {
+  if (m && vm_has_pages(m) && m->object == NULL && m->type != VM_MMIO) {
     pa = pt_lookup(pm->pt, page, NULL);
     if (pa == 0 && fill_page_locked(pm, m, page) == 0)
       pa = pt_lookup(pm->pt, page, NULL);

@@ -67,6 +67,8 @@ int procmem_fork(struct procmem *old, struct procmem *new)
   struct fork_ctx c = { new, NULL, 0 };
   acquire(&old->lock);
   for (struct vm_mapping *m = vmlist_first(&old->list); m && c.err == 0; m = vmlist_next(m)) {
+    if (m->type == VM_KERNEL)
+      continue;                         /* the child was born with its windows */
     struct vm_mapping *copy = chain;
     chain = chain->chain;
     copy_mapping(copy, m);
@@ -75,7 +77,7 @@ int procmem_fork(struct procmem *old, struct procmem *new)
     if (vmlist_insert(&new->list, copy) < 0)
       panic("procmem_fork: cannot insert a copy of a valid mapping");
     c.m = m;
-    if (m->type != VM_GUARD)
+    if (vm_has_pages(m))
       pt_for_each(old->pt, m->start, m->end, fork_page, &c);
   }
   pt_flush();                           /* the parent's PTEs lost write access */

@@ -16,6 +16,12 @@ int  spares_reserve(struct vm_spares *sp);
 void spares_release(struct vm_spares *sp);
 
 int  pm_pte_perm(uint32 prot);
+
+/* Can the mapping have pages of its own in the page table? */
+static inline int vm_has_pages(const struct vm_mapping *m)
+{
+  return m->type != VM_GUARD && m->type != VM_KERNEL;
+}
 void pm_unmap_pages_locked(struct procmem *pm, uint64 start, uint64 end, enum vm_type type);
 /* Write back (if asked) shared file pages, drop object references and free
  * the nodes. Process context, pm->lock not held. */

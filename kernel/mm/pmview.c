@@ -9,7 +9,8 @@
 #include <kite/errno.h>
 
 /* The user ABI numbers the types and flags as vmlist does. */
-STATIC_ASSERT((int)KITE_VM_CODE == (int)VM_CODE && (int)KITE_VM_FILE == (int)VM_FILE, "vm types");
+STATIC_ASSERT((int)KITE_VM_CODE == (int)VM_CODE && (int)KITE_VM_FILE == (int)VM_FILE &&
+              (int)KITE_VM_KERNEL == (int)VM_KERNEL, "vm types");
 STATIC_ASSERT(KITE_VMF_PRIVATE == VM_PRIVATE && KITE_VMF_LAZY == VM_LAZY &&
               KITE_VMF_GROWSDOWN == VM_GROWSDOWN, "vm flags");
 STATIC_ASSERT(KITE_PROT_READ == VM_PROT_READ && KITE_PROT_WRITE == VM_PROT_WRITE &&
@@ -37,7 +38,7 @@ static void fill_record(struct procmem *pm, struct vm_mapping *m, struct kite_ma
     out->offset = obj->file_off + m->offset;
     out->inum = obj->inum;
   }
-  if (m->type != VM_GUARD)
+  if (vm_has_pages(m))
     pt_for_each(pm->pt, m->start, m->end, count_page, &out->resident);
   safestrcpy(out->name, m->name, sizeof out->name);
 }
@@ -118,8 +119,11 @@ int procmem_check(struct procmem *pm)
 {
   if (vmlist_check(&pm->list) != 0)
     return -KITE_EINVAL;
+  /* Every page outside the kernel windows (whose pages are the kernel's). */
   struct check_ctx c = { pm, 0 };
-  pt_for_each(pm->pt, 0, USER_TOP, check_page, &c);
+  pt_for_each(pm->pt, 0, KWIN_RAM_LO, check_page, &c);
+  pt_for_each(pm->pt, kwin_ram_hi, KWIN_STACK_LO, check_page, &c);
+  pt_for_each(pm->pt, KSTACK_TOP, USER_TOP, check_page, &c);
   if (pm->brk < pm->heap_start || pm->brk - pm->heap_start > KITE_HEAP_MAX) {
     printf("procmem_check: break %p outside the heap at %p\n", (void *)pm->brk,
            (void *)pm->heap_start);
@@ -131,10 +135,11 @@ int procmem_check(struct procmem *pm)
 void procmem_dump(struct procmem *pm)
 {
   static const char *types[] = { "code", "data", "heap", "stack", "guard", "shared",
-                                 "mmio", "anon", "file" };
+                                 "mmio", "anon", "file", "kernel" };
   for (struct vm_mapping *m = vmlist_first(&pm->list); m; m = vmlist_next(m)) {
     uint32 resident = 0;
-    pt_for_each(pm->pt, m->start, m->end, count_page, &resident);
+    if (vm_has_pages(m))
+      pt_for_each(pm->pt, m->start, m->end, count_page, &resident);
     printf("%p-%p %c%c%c%c %s %d pages resident %s\n", (void *)m->start, (void *)m->end,
            m->prot & VM_PROT_READ ? 'r' : '-', m->prot & VM_PROT_WRITE ? 'w' : '-',
            m->prot & VM_PROT_EXEC ? 'x' : '-', m->flags & VM_PRIVATE ? 'p' : 's',

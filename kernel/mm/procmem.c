@@ -66,9 +66,12 @@ int pm_pte_perm(uint32 prot)
   return perm;
 }
 
-/* Drop the pages of [start, end) from the page table. Caller holds the lock. */
+/* Drop the pages of [start, end) from the page table. Caller holds the
+ * lock. A kernel window's pages are the kernel's: never touched here. */
 void pm_unmap_pages_locked(struct procmem *pm, uint64 start, uint64 end, enum vm_type type)
 {
+  if (type == VM_KERNEL || type == VM_GUARD)
+    return;
   pt_unmap(pm->pt, start, (end - start) / PGSIZE, type == VM_MMIO ? UNMAP_KEEP : UNMAP_FREE);
 }
 
@@ -97,6 +100,25 @@ void pm_debug_check(struct procmem *pm)
 #endif
 }
 
+/* The kernel windows every address space carries (see memlayout.h). */
+static int add_kernel_windows(struct procmem *pm)
+{
+  const uint64 win[2][2] = { { KWIN_RAM_LO, kwin_ram_hi }, { KWIN_STACK_LO, KSTACK_TOP } };
+  for (int i = 0; i < 2; i++) {
+    struct vm_mapping *m = node_alloc();
+    if (m == NULL)
+      return -KITE_ENOMEM;
+    m->start = win[i][0];
+    m->end = win[i][1];
+    m->type = VM_KERNEL;
+    safestrcpy(m->name, "[kernel]", sizeof m->name);
+    if (vmlist_insert(&pm->list, m) < 0)
+      panic("procmem: kernel window [%p, %p) does not fit", (void *)m->start, (void *)m->end);
+  }
+  pt_share_kernel(pm->pt);
+  return 0;
+}
+
 struct procmem *procmem_create(uint64 trapframe_pa)
 {
   struct procmem *pm = kzalloc();
@@ -113,6 +135,8 @@ struct procmem *procmem_create(uint64 trapframe_pa)
   if (pt_map(pm->pt, TRAMPOLINE, (uint64)trampoline, PGSIZE, PT_READ | PT_EXEC) < 0)
     goto fail;
   if (pt_map(pm->pt, TRAPFRAME, trapframe_pa, PGSIZE, PT_READ | PT_WRITE) < 0)
+    goto fail;
+  if (add_kernel_windows(pm) < 0)
     goto fail;
   return pm;
 fail:
@@ -144,9 +168,10 @@ uint64 procmem_satp(struct procmem *pm) { return pt_satp(pm->pt); }
 static int prot_ok(uint32 prot) { return (prot & ~VM_PROT_ALL) == 0; }
 
 /* The types a MAP_FIXED or munmap may replace: never the brk heap, the
- * stack or a guard, whose bookkeeping Kite keeps for the process. */
+ * stack, a guard or a kernel window, whose bookkeeping Kite keeps. */
 #define VM_TYPES_REPLACEABLE \
-  (VM_TYPES_ALL & ~VM_TYPE_BIT(VM_HEAP) & ~VM_TYPE_BIT(VM_STACK) & ~VM_TYPE_BIT(VM_GUARD))
+  (VM_TYPES_ALL & ~VM_TYPE_BIT(VM_HEAP) & ~VM_TYPE_BIT(VM_STACK) & ~VM_TYPE_BIT(VM_GUARD) & \
+   ~VM_TYPE_BIT(VM_KERNEL))
 
 /* Does [a, b) meet a mapping whose type is outside allowed? Lock held. */
 static int range_has_other_types(struct procmem *pm, uint64 a, uint64 b, uint32 allowed)

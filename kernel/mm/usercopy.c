@@ -1,22 +1,37 @@
 /*
  * The one door to user memory; see usercopy.h.
  *
- * User bytes are reached through procmem_translate(), which checks the
- * mapping's permissions and faults lazy pages in, and then through the
- * kernel's identity map. A copy goes page by page and stops at the first
- * page it may not touch.
+ * This file is the cursor bookkeeping: ranges, positions, short counts,
+ * all-or-nothing values, strings, zero-filling, fault injection. The bytes
+ * themselves move through uaccess_copy() (arch/uaccess.S), which runs with
+ * SUM set and reports how many bytes it could not copy; lazy and
+ * copy-on-write pages it meets are resolved by the trap handler and the
+ * copy goes on.
+ *
+ * The file has no hardware includes of its own: test/host/test_usercopy.c
+ * compiles it against a simulated user address space.
  */
 #include "mm/usercopy.h"
-#include "mm/procmem.h"
-#include "arch/memlayout.h"
-#include "proc/proc.h"
 #include "lib/string.h"
 #include <kite/errno.h>
+#ifdef KITE_HOST
+#include "usercopy_host.h"
+#else
+#include "arch/uaccess.h"
+#include "arch/memlayout.h"
+#include "mm/procmem.h"
+#include "proc/proc.h"
 
+static uint64 user_satp(void) { return procmem_satp(myproc()->mem); }
+#endif
+
+/* [va, va+len) lies in user space, does not wrap and stays out of the
+ * kernel windows (which are mapped, without the U bit, in every user page
+ * table: with SUM set the kernel could read them). */
 static int range_ok(uint64 va, size_t len)
 {
   uint64 end = va + len;
-  return end >= va && end <= USER_TOP;
+  return end >= va && end <= USER_TOP && !in_kernel_window(va, end);
 }
 
 static void cursor_init(struct ucursor *c, uint64 pos, size_t len, enum cursor_space space)
@@ -53,7 +68,8 @@ void uwriter_init_kernel(struct uwriter *w, void *dst, size_t len)
   cursor_init(&w->c, (uint64)dst, len, CURSOR_KERNEL);
 }
 
-/* How many of the next n bytes may be copied before an injected fault. */
+/* How many of the next n bytes may be copied before an injected fault
+ * (SYS_faultinject): the knob counts down and fires once. */
 static size_t injection_limit(size_t n)
 {
   struct proc *p = myproc();
@@ -64,14 +80,14 @@ static size_t injection_limit(size_t n)
     return n;
   }
   n = p->fault_after;
-  p->fault_after = -1;          /* one shot */
+  p->fault_after = -1;
   return n;
 }
 
 /*
- * Move n bytes between the cursor's user range and kernel buffer kbuf.
- * Returns bytes moved; on a bad page sets c->fault. to_user selects the
- * direction. Kernel cursors are plain memmoves.
+ * Move up to n bytes between the cursor's range and kbuf (to_user: kbuf
+ * is the source). Returns bytes moved; a fault sets c->fault and leaves
+ * c->pos at the first byte not moved.
  */
 static size_t move(struct ucursor *c, void *kbuf, size_t n, int to_user)
 {
@@ -84,24 +100,14 @@ static size_t move(struct ucursor *c, void *kbuf, size_t n, int to_user)
     c->pos += n;
     return n;
   }
-  size_t allowed = injection_limit(n), done = 0;
-  struct procmem *pm = myproc()->mem;
-  while (done < n) {
-    size_t chunk = MIN(n - done, PGSIZE - (c->pos & (PGSIZE - 1)));
-    uint64 k = done < allowed
-                 ? procmem_translate(pm, c->pos, to_user ? ACCESS_WRITE : ACCESS_READ) : 0;
-    if (k == 0) {
-      c->fault = -KITE_EFAULT;
-      break;
-    }
-    chunk = MIN(chunk, allowed - done);
-    if (to_user)
-      memmove((void *)k, (char *)kbuf + done, chunk);
-    else
-      memmove((char *)kbuf + done, (void *)k, chunk);
-    done += chunk;
-    c->pos += chunk;
-  }
+  size_t allowed = injection_limit(n);
+  uint64 satp = user_satp();
+  size_t left = to_user ? uaccess_copy((void *)c->pos, kbuf, allowed, satp)
+                        : uaccess_copy(kbuf, (const void *)c->pos, allowed, satp);
+  size_t done = allowed - left;
+  c->pos += done;
+  if (done < n)
+    c->fault = -KITE_EFAULT;
   return done;
 }
 
@@ -123,17 +129,23 @@ size_t uwriter_zero(struct uwriter *w, size_t n)
 {
   static const char zeros[256];
   size_t done = 0;
+  n = MIN(n, uwriter_remaining(w));
   while (done < n) {
-    size_t step = uwriter_write(w, zeros, MIN(sizeof zeros, n - done));
+    size_t want = MIN(sizeof zeros, n - done);
+    size_t step = uwriter_write(w, zeros, want);
     done += step;
-    if (step == 0 || w->c.fault)
+    if (step < want)
       break;
   }
   return done;
 }
 
 static void cursor_skip(struct ucursor *c, size_t n) { c->pos += MIN(n, c->end - c->pos); }
-static void cursor_limit(struct ucursor *c, size_t n) { if (n < c->end - c->pos) c->end = c->pos + n; }
+static void cursor_limit(struct ucursor *c, size_t n)
+{
+  if (n < c->end - c->pos)
+    c->end = c->pos + n;
+}
 
 void ureader_skip(struct ureader *r, size_t n) { cursor_skip(&r->c, n); }
 void uwriter_skip(struct uwriter *w, size_t n) { cursor_skip(&w->c, n); }
@@ -163,26 +175,49 @@ int uwriter_put(struct uwriter *w, const void *src, size_t n)
   return 0;
 }
 
+/*
+ * Strings are read a page-bounded chunk at a time: a chunk never crosses
+ * into the next page, so bytes past the NUL are only read from a page the
+ * string itself lives on. The cursor ends just past the NUL.
+ */
 int ureader_string(struct ureader *r, char *dst, size_t max)
 {
-  for (size_t i = 0; i < max; i++) {
-    if (ureader_remaining(r) == 0 || ureader_read(r, &dst[i], 1) != 1) {
-      dst[i] = 0;
+  size_t len = 0;
+  while (len < max) {
+    size_t room = MIN(max - len, ureader_remaining(r));
+    if (room == 0)
+      break;
+    if (r->c.space == CURSOR_USER)
+      room = MIN(room, 4096 - (r->c.pos & 4095));
+    struct ucursor before = r->c;
+    size_t got = ureader_read(r, dst + len, room);
+    for (size_t i = 0; i < got; i++) {
+      if (dst[len + i] == 0) {
+        r->c = before;
+        r->c.pos += i + 1;
+        return len + i;
+      }
+    }
+    len += got;
+    if (got < room) {
+      dst[MIN(len, max - 1)] = 0;
       return -KITE_EFAULT;
     }
-    if (dst[i] == 0)
-      return i;
   }
   if (max)
     dst[max - 1] = 0;
-  return -KITE_ENAMETOOLONG;
+  return len < max ? -KITE_EFAULT : -KITE_ENAMETOOLONG;
 }
 
 int copyin_user(void *dst, uaddr_t src, size_t n)
 {
   struct ureader r;
   int err = ureader_init(&r, src, n);
-  return err ? err : ureader_get(&r, dst, n);
+  if (err) {
+    memset(dst, 0, n);
+    return err;
+  }
+  return ureader_get(&r, dst, n);
 }
 
 int copyout_user(uaddr_t dst, const void *src, size_t n)
@@ -195,11 +230,19 @@ int copyout_user(uaddr_t dst, const void *src, size_t n)
 int copyin_string(char *dst, uaddr_t src, size_t max)
 {
   struct ureader r;
-  /* Bound the cursor by the top of user space, not by max, so a string
-   * that runs into the top reports -EFAULT. */
-  if (src.va >= USER_TOP)
+  if (src.va >= USER_TOP || in_kernel_window(src.va, src.va + 1)) {
+    if (max)
+      dst[0] = 0;
     return -KITE_EFAULT;
-  ureader_init(&r, src, MIN(max, USER_TOP - src.va));
+  }
+  /* Bound the cursor by the top of user space or the next kernel window,
+   * not by max, so a string that runs into either reports -EFAULT. */
+  uint64 limit = USER_TOP;
+  if (src.va < KWIN_RAM_LO)
+    limit = KWIN_RAM_LO;
+  else if (src.va < KWIN_STACK_LO)
+    limit = KWIN_STACK_LO;
+  ureader_init(&r, src, MIN(max, limit - src.va));
   return ureader_string(&r, dst, max);
 }
 

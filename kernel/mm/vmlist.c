@@ -615,7 +615,7 @@ static int attrs_valid(const struct vm_mapping *m)
   if ((unsigned)m->type >= VM_NTYPES || (m->prot & ~VM_PROT_ALL) ||
       (m->flags & ~VM_FLAGS_ALL))
     return 0;
-  if (m->type == VM_GUARD && (m->prot != VM_PROT_NONE || m->object))
+  if ((m->type == VM_GUARD || m->type == VM_KERNEL) && (m->prot != VM_PROT_NONE || m->object))
     return 0;
   if (m->type == VM_MMIO && !vr_aligned(m->phys))
     return 0;

@@ -67,13 +67,15 @@ enum vm_type {
   VM_MMIO,    /* device memory at `phys` */
   VM_ANON,    /* anonymous mmap */
   VM_FILE,    /* file-backed mmap */
+  VM_KERNEL,  /* a window the kernel maps for itself: never user-accessible */
   VM_NTYPES
 };
 
 #define VM_TYPE_BIT(t)    (1u << (t))
 #define VM_TYPES_ALL      ((1u << VM_NTYPES) - 1)
-/* Types mprotect may change; guard and device mappings keep their rights. */
-#define VM_TYPES_PROTECTABLE (VM_TYPES_ALL & ~VM_TYPE_BIT(VM_GUARD) & ~VM_TYPE_BIT(VM_MMIO))
+/* Types mprotect may change; guard, device and kernel mappings keep their rights. */
+#define VM_TYPES_PROTECTABLE (VM_TYPES_ALL & ~VM_TYPE_BIT(VM_GUARD) & ~VM_TYPE_BIT(VM_MMIO) & \
+                              ~VM_TYPE_BIT(VM_KERNEL))
 
 #define VM_PROT_NONE   0u
 #define VM_PROT_READ   1u
