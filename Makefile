@@ -13,6 +13,7 @@ B        := build
 CPUS     ?= 3
 MEM      ?= 128M
 DEBUG    ?= 1
+ASLR     ?= 1
 
 TOOLPREFIX := riscv64-unknown-elf-
 CC       := $(TOOLPREFIX)gcc
@@ -51,10 +52,17 @@ all: $(B)/kernel $(B)/fs.img
 # Kernel
 KCFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer -ffreestanding -fno-common \
            -nostdlib -fno-builtin-printf -fno-stack-protector -fno-pie -no-pie \
-           -mno-relax -MD $(ARCHFLAGS) -Iinclude -Ikernel -DKITE_DEBUG=$(DEBUG)
+           -mno-relax -MD $(ARCHFLAGS) -Iinclude -Ikernel -DKITE_DEBUG=$(DEBUG) -DKITE_ASLR=$(ASLR)
 KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KASMS := kernel/arch/entry.S $(filter-out kernel/arch/entry.S,$(sort $(wildcard kernel/*/*.S)))
 KOBJS := $(patsubst %.S,$(B)/obj/%.o,$(KASMS)) $(patsubst %.c,$(B)/obj/%.o,$(KSRCS))
+
+# Rebuild the kernel when its flags change (make DEBUG=0, ASLR=0, ...).
+KFLAGS_STAMP := $(B)/obj/kflags
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(B)/obj && (echo '$(KCFLAGS)' | cmp -s - $(KFLAGS_STAMP) || echo '$(KCFLAGS)' > $(KFLAGS_STAMP)))
+endif
+$(KOBJS): $(KFLAGS_STAMP)
 
 $(B)/obj/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)

@@ -18,6 +18,7 @@
 #include "arch/memlayout.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/random.h"
 #include <kite/errno.h>
 
 extern char trampoline[];
@@ -164,6 +165,20 @@ void procmem_destroy(struct procmem *pm)
 }
 
 uint64 procmem_satp(struct procmem *pm) { return pt_satp(pm->pt); }
+
+#define ASLR_HEAP_PAGES  256        /* heap start moves by up to 1 MiB */
+#define ASLR_MMAP_PAGES  65536      /* the mmap area's top by up to 256 MiB */
+
+void procmem_set_layout(struct procmem *pm, uint64 image_end)
+{
+  uint64 heap_shift = 0, mmap_shift = 0;
+  if (KITE_ASLR) {
+    heap_shift = random_below(ASLR_HEAP_PAGES) * PGSIZE;
+    mmap_shift = random_below(ASLR_MMAP_PAGES) * PGSIZE;
+  }
+  pm->heap_start = pm->brk = image_end + heap_shift;
+  pm->mmap_top = USER_TOP - USTACK_SIZE - USTACK_GUARD - mmap_shift;
+}
 
 static int prot_ok(uint32 prot) { return (prot & ~VM_PROT_ALL) == 0; }
 

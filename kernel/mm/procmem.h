@@ -89,6 +89,9 @@ uint64 procmem_translate(struct procmem *pm, uint64 va, enum pm_access access);
  * read-only text with it before the program runs); 0 if impossible. */
 uint64 procmem_load_page(struct procmem *pm, uint64 va);
 uint64 procmem_satp(struct procmem *pm);
+/* exec's last step: place the heap after the image and the top of the
+ * mmap area, each moved by a random number of pages unless KITE_ASLR is 0. */
+void   procmem_set_layout(struct procmem *pm, uint64 image_end);
 
 int    procmem_check(struct procmem *pm);     /* 0, or prints what broke */
 void   procmem_dump(struct procmem *pm);      /* for gdb: call procmem_dump(p->mem) */

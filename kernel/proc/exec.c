@@ -186,7 +186,7 @@ long kexec(const char *path, char **argv)
   }
 
   /* Commit: nothing below can fail. */
-  pm->heap_start = pm->brk = image_end;
+  procmem_set_layout(pm, image_end);
   acquire(&p->lock);                 /* readers of p->mem (the maps view) */
   struct procmem *old = p->mem;
   p->mem = pm;
