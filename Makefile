@@ -127,10 +127,23 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 # ---------------------------------------------------------------------------
-# Tests
+# Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode).
+SUITES ?= usertests memtests uaccesstests
+SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)")
+
 test: $(B)/kernel $(B)/fs.img host-tests-build
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
-	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM)
+	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) $(SUITE_ARGS)
+
+# Benchmarks run on a kernel built without the debug-build invariant checks
+# (in build/bench/, sharing the cached newlib). They print a table of
+# medians; nothing here passes or fails on speed.
+BENCH_B := $(B)/bench
+bench:
+	$(MAKE) --no-print-directory B=$(BENCH_B) DEBUG=0 NEWLIB_OUT=$(B)/newlib \
+	        $(BENCH_B)/kernel $(BENCH_B)/fs.img
+	python3 scripts/run-bench --kernel $(BENCH_B)/kernel --fs $(BENCH_B)/fs.img \
+	        --bios $(OPENSBI) --cpus $(CPUS) --mem $(MEM)
 
 clean:
 	rm -rf $(filter-out $(B)/newlib,$(wildcard $(B)/*))

@@ -2,8 +2,11 @@
  * Processes and the scheduler.
  *
  * Lock order (outermost first), written once for the whole kernel:
- *   wait_lock -> p->lock -> (procmem lock) -> kmem.lock
- *   fs: log.lock / icache.lock / bcache.lock are never held across p->lock.
+ *   wait_lock -> p->lock -> pm->lock -> shm->lock -> slab lock -> kmem.lock
+ *   cons.lock, pipe->lock -> pm->lock   (a user copy under them may fault)
+ *   fs: sleep locks (inode, buffer) -> log.lock / icache.lock / bcache.lock;
+ *   none of these is held while taking p->lock.
+ * pm->lock is a spinlock: faults never sleep (see mm/procmem.h).
  *
  * A process is in exactly one state; p->lock must be held to change state,
  * chan, killed, xstate or pid. p->parent is protected by wait_lock. The
