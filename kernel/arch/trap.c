@@ -47,11 +47,37 @@ void trap_init_hart(void)
   timer_arm();
 }
 
+static void timer_stop(void)
+{
+  if (platform.has_sstc)
+    csr_write(0x14D, ~0UL);
+  else
+    sbi_set_timer(~0UL);
+}
+
+void timer_resume(void)
+{
+  if (mycpu()->timer_off) {
+    mycpu()->timer_off = 0;
+    timer_arm();
+  }
+}
+
+/*
+ * Hart 0 keeps time. Any other hart that takes a tick while idle stops its
+ * timer until it has a process to run again (sched.c wakes idle harts with
+ * an IPI), so an idle Kite costs the host one 100 Hz tick, not one per hart.
+ */
 static void timer_tick(void)
 {
   if (panicked)
     for (;;)
       wfi();
+  if (cpuid() != 0 && mycpu()->proc == NULL) {
+    mycpu()->timer_off = 1;
+    timer_stop();
+    return;
+  }
   if (cpuid() == 0) {
     acquire(&tickslock);
     ticks++;

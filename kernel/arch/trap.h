@@ -21,6 +21,7 @@ extern struct spinlock tickslock;
 
 void trap_init(void);
 void trap_init_hart(void);
+void timer_resume(void);   /* re-arm this hart's timer if idling stopped it */
 void usertrapret(void);
 
 #endif

@@ -310,12 +310,12 @@ static void fill_desc(int i, void *addr, uint32 len, uint16 flags, int next)
 
 /* Build the three-descriptor chain for b and offer it to the device.
  * Caller holds vblk.lock. */
-static void submit(struct buf *b, int write, int idx[3])
+static void offer(struct buf *b, uint64 blockno, int write, int idx[3])
 {
   int head = idx[0];
   vblk.req[head].type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
   vblk.req[head].reserved = 0;
-  vblk.req[head].sector = (uint64)b->blockno * SECTORS_PER_BLOCK;
+  vblk.req[head].sector = blockno * SECTORS_PER_BLOCK;
   vblk.status[head] = 0xff;   /* the device overwrites it */
   vblk.owner[head] = b;
 
@@ -332,21 +332,34 @@ static void submit(struct buf *b, int write, int idx[3])
   reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 }
 
-void virtio_blk_rw(struct buf *b, int write)
+void virtio_blk_submit(struct buf *b, uint64 blockno, int write)
 {
+  ASSERT(!b->disk);
   b->err = 0;
-  if ((uint64)b->blockno + 1 > virtio_blk_nblocks() || (write && vblk.readonly)) {
-    b->err = -KITE_EIO;
+  if (blockno + 1 > virtio_blk_nblocks() || (write && vblk.readonly)) {
+    b->err = -KITE_EIO;       /* never reaches the device: nothing to wait for */
     return;
   }
   int idx[3];
   acquire(&vblk.lock);
   while (alloc3(idx) < 0)
     sleep(&vblk.free, &vblk.lock);
-  submit(b, write, idx);
+  offer(b, blockno, write, idx);
+  release(&vblk.lock);
+}
+
+void virtio_blk_wait(struct buf *b)
+{
+  acquire(&vblk.lock);
   while (b->disk)
     sleep(b, &vblk.lock);
   release(&vblk.lock);
+}
+
+void virtio_blk_rw(struct buf *b, int write)
+{
+  virtio_blk_submit(b, b->blockno, write);
+  virtio_blk_wait(b);
 }
 
 /* Retire every request the device has finished since the last call. */

@@ -28,6 +28,13 @@ enum vblk_op { VBLK_READ = 0, VBLK_WRITE = 1 };
  * Several processes may have requests in flight at once. */
 void virtio_blk_rw(struct buf *b, int write);
 
+/* The same in two halves, so one process can keep several requests in
+ * flight: submit moves b->data to or from block blockno (which need not
+ * be b->blockno) and returns once the device owns the request; wait
+ * sleeps until it is done. At most one request per buffer at a time. */
+void virtio_blk_submit(struct buf *b, uint64 blockno, int write);
+void virtio_blk_wait(struct buf *b);
+
 /* Disk size in file-system blocks (for the superblock check at mount). */
 uint64 virtio_blk_nblocks(void);
 

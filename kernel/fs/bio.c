@@ -9,6 +9,7 @@
 #include "lib/spinlock.h"
 #include "lib/sleeplock.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "proc/proc.h"
 #include "param.h"
 #include "drivers/virtio_blk.h"
@@ -110,6 +111,14 @@ struct buf *bread(uint dev, uint blockno)
   return b;
 }
 
+struct buf *bread_zeroed(uint dev, uint blockno)
+{
+  struct buf *b = bget(dev, blockno);
+  memset(b->data, 0, KITE_BSIZE);
+  b->valid = 1;
+  return b;
+}
+
 int bwrite(struct buf *b)
 {
   if (!holdingsleep(&b->lock))
@@ -155,4 +164,17 @@ int bio_raw(struct buf *b, enum bio_op op)
 {
   virtio_blk_rw(b, op == BIO_WRITE ? VBLK_WRITE : VBLK_READ);
   return b->err;
+}
+
+int bio_write_batch(struct buf **bufs, const uint32 *blocknos, int n)
+{
+  int err = 0;
+  for (int i = 0; i < n; i++)
+    virtio_blk_submit(bufs[i], blocknos[i], VBLK_WRITE);
+  for (int i = 0; i < n; i++) {
+    virtio_blk_wait(bufs[i]);
+    if (bufs[i]->err)
+      err = bufs[i]->err;
+  }
+  return err;
 }

@@ -38,6 +38,9 @@ struct buf {
 void binit(void);
 /* The block, locked; NULL (nothing held) if the disk failed to read it. */
 struct buf *bread(uint dev, uint blockno);
+/* The block, locked, zero-filled without reading the disk: for a block
+ * just allocated, whose old contents must not be seen anyway. */
+struct buf *bread_zeroed(uint dev, uint blockno);
 /* Write a locked buffer to disk: 0 or -EIO. */
 int  bwrite(struct buf *b);
 void brelse(struct buf *b);
@@ -49,5 +52,9 @@ enum bio_op { BIO_READ, BIO_WRITE };
  * cache's): the log stages copies into the log area with one, so a commit
  * never needs a free cache entry. 0 or -EIO. */
 int  bio_raw(struct buf *b, enum bio_op op);
+/* Write bufs[i]->data to block blocknos[i] for i < n, all in flight at
+ * once, and wait for them: 0 or -EIO. The caller guarantees the data
+ * cannot change meanwhile (the log commits pinned buffers this way). */
+int  bio_write_batch(struct buf **bufs, const uint32 *blocknos, int n);
 
 #endif

@@ -52,29 +52,33 @@ int fs_datablock_ok(uint32 blockno)
 
 /* Zero a freshly allocated block through the log, so a crash can never
  * leave a file pointing at a block with someone else's old contents. */
-static int bzero(uint dev, uint32 blockno)
+static void bzero(uint dev, uint32 blockno)
 {
-  struct buf *b = bread(dev, blockno);
-  if (!b)
-    return -KITE_EIO;
-  memset(b->data, 0, KITE_BSIZE);
+  struct buf *b = bread_zeroed(dev, blockno);
   log_write(b);
   brelse(b);
-  return 0;
 }
 
-/* Claim the first free bit of block b's bitmap block in [from, to);
- * returns the block number or 0. Caller holds the bitmap buffer. */
+/* Claim the first free bit for a block in [from, to), all of which the
+ * bitmap block bp covers; returns the block number or 0. Whole bytes of
+ * used blocks are skipped at once: a nearly full disk is the slow case. */
 static uint32 claim_bit(struct buf *bp, uint32 from, uint32 to)
 {
-  for (uint32 blk = from; blk < to; blk++) {
+  uint32 blk = from;
+  while (blk < to) {
     uint32 bit = blk % KITE_BPB;
+    uint8 *byte = &bp->data[bit / 8];
+    if (*byte == 0xff && bit % 8 == 0) {
+      blk += 8;
+      continue;
+    }
     uint8 mask = 1 << (bit % 8);
-    if (!(bp->data[bit / 8] & mask)) {
-      bp->data[bit / 8] |= mask;
+    if (!(*byte & mask)) {
+      *byte |= mask;
       log_write(bp);
       return blk;
     }
+    blk++;
   }
   return 0;
 }
@@ -92,8 +96,9 @@ int balloc(uint dev, uint32 *blockno)
     uint32 blk = claim_bit(bp, from, to);
     brelse(bp);
     if (blk) {
+      bzero(dev, blk);
       *blockno = blk;
-      return bzero(dev, blk);
+      return 0;
     }
   }
   return -KITE_ENOSPC;

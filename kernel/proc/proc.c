@@ -175,6 +175,7 @@ int kfork(void)
   acquire(&np->lock);
   np->state = RUNNABLE;
   release(&np->lock);
+  kick_idle_hart();
   return pid;
 }
 
@@ -272,6 +273,7 @@ int kkill(int pid)
       if (p->state == SLEEPING)
         p->state = RUNNABLE;               /* so it notices */
       release(&p->lock);
+      kick_idle_hart();
       return 0;
     }
     release(&p->lock);

@@ -39,6 +39,7 @@ struct cpu {
   int noff;                 /* depth of push_off() nesting */
   int intena;               /* were interrupts enabled before push_off()? */
   int hartid;
+  int timer_off;            /* idle with its timer stopped (tickless idle) */
 };
 
 extern struct cpu cpus[NCPU];
@@ -97,6 +98,7 @@ void sched(void);
 void yield(void);
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
+void kick_idle_hart(void);
 
 int  kfork(void);
 void kexit(int status) __attribute__((noreturn));

@@ -10,10 +10,43 @@
 #include "proc/proc.h"
 #include "lib/printf.h"
 #include "arch/riscv.h"
+#include "arch/sbi.h"
+#include "arch/trap.h"
 
 extern struct proc proc[NPROC];
 extern void swtch(struct context *old, struct context *new);
 extern void usertrapret(void);
+
+static uint64 idle_harts;       /* bit per hart waiting in wfi (atomic) */
+
+/* Is any process runnable? A lock-free hint for the idle loop. */
+static int any_runnable(void)
+{
+  for (struct proc *p = proc; p < &proc[NPROC]; p++)
+    if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) == RUNNABLE)
+      return 1;
+  return 0;
+}
+
+/* Interrupts off across the check and the wfi: an IPI or tick arriving in
+ * between stays pending and ends the wfi at once. */
+static void idle(void)
+{
+  uint64 me = 1UL << cpuid();
+  intr_off();
+  __atomic_or_fetch(&idle_harts, me, __ATOMIC_SEQ_CST);
+  if (!any_runnable())
+    wfi();
+  __atomic_and_fetch(&idle_harts, ~me, __ATOMIC_SEQ_CST);
+}
+
+/* A process just became RUNNABLE: wake a hart that sleeps in wfi. */
+void kick_idle_hart(void)
+{
+  uint64 idle = __atomic_load_n(&idle_harts, __ATOMIC_SEQ_CST);
+  if (idle)
+    sbi_send_ipi(idle & -idle);
+}
 
 void scheduler(void)
 {
@@ -25,6 +58,7 @@ void scheduler(void)
     for (struct proc *p = proc; p < &proc[NPROC]; p++) {
       acquire(&p->lock);
       if (p->state == RUNNABLE) {
+        timer_resume();
         p->state = RUNNING;
         c->proc = p;
         swtch(&c->context, &p->context);
@@ -34,7 +68,7 @@ void scheduler(void)
       release(&p->lock);
     }
     if (!ran)
-      wfi();                    /* idle: sleep until the next interrupt */
+      idle();                   /* sleep until an interrupt or an IPI */
   }
 }
 
@@ -91,12 +125,17 @@ void sleep(void *chan, struct spinlock *lk)
 
 void wakeup(void *chan)
 {
+  int woke = 0;
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
     if (p == myproc())
       continue;
     acquire(&p->lock);
-    if (p->state == SLEEPING && p->chan == chan)
+    if (p->state == SLEEPING && p->chan == chan) {
       p->state = RUNNABLE;
+      woke = 1;
+    }
     release(&p->lock);
   }
+  if (woke)
+    kick_idle_hart();
 }
