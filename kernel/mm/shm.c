@@ -9,6 +9,12 @@
 #include "lib/string.h"
 #include <kite/errno.h>
 
+/* Shared file objects, one per file. */
+static struct {
+  struct spinlock lock;
+  struct shm *head;
+} shm_files = { .lock = { 0, "shm_files", 0 } };
+
 struct shm *shm_create(uint64 npages)
 {
   if (npages == 0 || npages > SHM_MAXPAGES)
@@ -29,11 +35,29 @@ void shm_get(struct shm *s)
   release(&s->lock);
 }
 
+/* Take s off the shared-file list. Caller holds shm_files.lock. */
+static void unlink_file(struct shm *s)
+{
+  for (struct shm **pp = &shm_files.head; *pp; pp = &(*pp)->next_file) {
+    if (*pp == s) {
+      *pp = s->next_file;
+      return;
+    }
+  }
+}
+
 void shm_put(struct shm *s)
 {
+  int shared_file = s->ip != NULL;
+  if (shared_file)
+    acquire(&shm_files.lock);         /* so a lookup cannot revive it */
   acquire(&s->lock);
   int last = --s->ref == 0;
   release(&s->lock);
+  if (last && shared_file)
+    unlink_file(s);
+  if (shared_file)
+    release(&shm_files.lock);
   if (!last)
     return;
   for (uint64 d = 0; d < SHM_DIRS; d++) {
@@ -52,27 +76,22 @@ void shm_put(struct shm *s)
   kfree(s);
 }
 
-uint64 shm_page(struct shm *s, uint64 index, int alloc)
+/* Put page pa in slot index unless one is there already; returns the
+ * page now in the slot (0 if the slot table could not be allocated). The
+ * caller's page is freed if it lost the race. */
+static uint64 install(struct shm *s, uint64 index, void *page)
 {
-  if (index >= s->npages)
-    return 0;
   uint64 d = index / SHM_SLOTS, i = index % SHM_SLOTS;
+  uint64 *table = NULL;
   acquire(&s->lock);
-  if (s->dir[d] && s->dir[d][i]) {
-    uint64 pa = s->dir[d][i];
+  if (s->dir[d] == NULL) {
     release(&s->lock);
-    return pa;
-  }
-  release(&s->lock);
-  if (!alloc)
-    return 0;
-  /* Allocate outside the lock; another hart may win the race. */
-  uint64 *table = s->dir[d] ? NULL : kzalloc();
-  void *page = kzalloc();
-  acquire(&s->lock);
-  if (s->dir[d] == NULL && table) {
-    s->dir[d] = table;
-    table = NULL;
+    table = kzalloc();                  /* allocate outside the lock */
+    acquire(&s->lock);
+    if (s->dir[d] == NULL && table) {
+      s->dir[d] = table;
+      table = NULL;
+    }
   }
   uint64 pa = 0;
   if (s->dir[d]) {
@@ -90,33 +109,102 @@ uint64 shm_page(struct shm *s, uint64 index, int alloc)
   return pa;
 }
 
-int shm_fill(struct shm *s, struct inode *ip, uint64 off)
+uint64 shm_page(struct shm *s, uint64 index, int alloc)
 {
-  ilock(ip);
-  uint64 size = ip->size;
+  uint64 d = index / SHM_SLOTS, i = index % SHM_SLOTS, pa = 0;
+  acquire(&s->lock);
+  if (index < s->npages && s->dir[d])
+    pa = s->dir[d][i];
+  int in_range = index < s->npages;
+  release(&s->lock);
+  if (pa || !alloc || !in_range)
+    return pa;
+  void *page = kzalloc();
+  return page ? install(s, index, page) : 0;
+}
+
+int shm_fill(struct shm *s, struct inode *ip, uint64 first, uint64 count, uint64 file_off)
+{
   int err = 0;
-  for (uint64 i = 0; i < s->npages && err == 0; i++) {
-    uint64 pa = shm_page(s, i, 1);
-    if (pa == 0) {
+  ilock(ip);
+  for (uint64 i = first; i < first + count && err == 0; i++) {
+    if (shm_page(s, i, 0))
+      continue;                         /* already there: keep what it holds */
+    void *page = kzalloc();
+    if (page == NULL) {
       err = -KITE_ENOMEM;
       break;
     }
-    uint64 pos = off + i * PGSIZE;
-    if (pos >= size)
-      break;                                   /* the rest reads as zero */
-    uint64 n = MIN((uint64)PGSIZE, size - pos);
-    struct uwriter w;
-    uwriter_init_kernel(&w, (void *)pa, n);
-    if (readi(ip, &w, pos, n) != (long)n)
-      err = -KITE_EIO;
-  }
-  /* Pages past EOF must exist too: a shared mapping's pages are all the
-   * object's, and faults never allocate for file objects. */
-  for (uint64 i = 0; i < s->npages && err == 0; i++)
-    if (shm_page(s, i, 1) == 0)
+    uint64 pos = file_off + i * PGSIZE;
+    if (pos < ip->size) {
+      uint64 n = MIN((uint64)PGSIZE, ip->size - pos);
+      struct uwriter w;
+      uwriter_init_kernel(&w, page, n);
+      if (readi(ip, &w, pos, n) != (long)n)
+        err = -KITE_EIO;
+    }
+    if (err == 0 && install(s, i, page) == 0)
       err = -KITE_ENOMEM;
+    else if (err)
+      kfree(page);
+  }
   iunlock(ip);
   return err;
+}
+
+/* Find or make the shared object of ip with at least npages pages. */
+static struct shm *file_object(struct inode *ip, uint64 npages)
+{
+  struct shm *fresh = NULL;
+  for (;;) {
+    acquire(&shm_files.lock);
+    struct shm *s = shm_files.head;
+    while (s && s->ip != ip)
+      s = s->next_file;
+    if (s == NULL && fresh) {           /* second pass: ours goes in */
+      fresh->next_file = shm_files.head;
+      shm_files.head = fresh;
+      s = fresh;
+      fresh = NULL;
+    } else if (s) {
+      shm_get(s);
+    }
+    if (s) {
+      acquire(&s->lock);
+      if (s->npages < npages)
+        s->npages = npages;             /* grow: slots are there up to SHM_MAXPAGES */
+      release(&s->lock);
+    }
+    release(&shm_files.lock);
+    if (s) {
+      if (fresh)
+        shm_put(fresh);
+      return s;
+    }
+    if ((fresh = shm_create(npages)) == NULL)   /* outside the list lock */
+      return NULL;
+    fresh->ip = idup(ip);
+    fresh->inum = ip->inum;
+  }
+}
+
+struct shm *shm_file_get(struct inode *ip, uint64 off, uint64 len, int *err)
+{
+  uint64 first = off / PGSIZE, count = len / PGSIZE;
+  if (first + count > SHM_MAXPAGES) {
+    *err = -KITE_ENOMEM;
+    return NULL;
+  }
+  struct shm *s = file_object(ip, first + count);
+  if (s == NULL) {
+    *err = -KITE_ENOMEM;
+    return NULL;
+  }
+  if ((*err = shm_fill(s, ip, first, count, 0)) < 0) {
+    shm_put(s);
+    return NULL;
+  }
+  return s;
 }
 
 int shm_writeback(struct shm *s, uint64 obj_off, uint64 len)

@@ -3,17 +3,25 @@
  * mappings cover (a mapping may cover part of one, at an offset).
  *
  * Used for MAP_SHARED anonymous memory (pages appear zero-filled on first
- * touch), for MAP_SHARED file mappings (filled from the file when mapped,
- * written back when a mapping of it goes away), and as the read-only
- * source of MAP_PRIVATE file mappings (copy-on-write from it).
+ * touch), for MAP_SHARED file mappings, and as the read-only source of
+ * MAP_PRIVATE file mappings (copy-on-write from a snapshot of the file).
+ *
+ * A file has at most one shared object (shm_file_get): every MAP_SHARED
+ * mapping of it, in any process, uses the same pages, so they see each
+ * other's writes at once. Its page i holds file bytes [i*PG, (i+1)*PG);
+ * pages are read from the file when a mapping first covers them and
+ * written back when a mapping of them goes away (munmap, exit). Writes
+ * through write(2) are not seen by a mapping made earlier (Kite has no
+ * unified page cache).
  *
  * Invariants:
  *  - ref counts the mapping nodes that name the object; it dies with the
  *    last one (shm_put), freeing its page references and its inode;
  *  - every non-zero slot holds one reference to its physical page; page
  *    tables that map the page hold their own references.
- * Lock: shm->lock protects the slots and ref; ip and file_off are fixed at
- * creation.
+ * Lock: shm->lock protects the slots, ref and npages; ip, file_off and inum
+ * are fixed at creation. shm_files.lock (in shm.c) protects the list of
+ * shared file objects and is taken before shm->lock.
  */
 #ifndef KITE_SHM_H
 #define KITE_SHM_H
@@ -29,6 +37,7 @@ struct shm {
   struct inode *ip;         /* MAP_SHARED file: written back; else NULL */
   uint64 file_off;          /* file offset of page 0 */
   uint32 inum;              /* file the pages came from (0: anonymous) */
+  struct shm *next_file;    /* on the shared-file list (shm_files.lock) */
   uint64 *dir[];            /* tables of SHM_SLOTS page addresses */
 };
 
@@ -42,8 +51,12 @@ void        shm_put(struct shm *s);                 /* may write to disk: proces
 /* The page at index (0 if absent and !alloc, or out of memory). The
  * object keeps its reference; a caller that maps the page takes its own. */
 uint64      shm_page(struct shm *s, uint64 index, int alloc);
-/* Fill pages from ip at file offset off (bytes past EOF read as zero). */
-int         shm_fill(struct shm *s, struct inode *ip, uint64 off);
+/* Make pages [first, first+count) exist, reading the absent ones from ip
+ * (page i from file offset file_off + i*PG; past EOF reads as zero). */
+int         shm_fill(struct shm *s, struct inode *ip, uint64 first, uint64 count, uint64 file_off);
+/* The shared object of file ip, grown and filled to cover file bytes
+ * [off, off+len): a new reference, or NULL with *err set. */
+struct shm *shm_file_get(struct inode *ip, uint64 off, uint64 len, int *err);
 /* Write object bytes [obj_off, obj_off+len) back to the file, never past
  * its current size. 0 or a negative errno. */
 int         shm_writeback(struct shm *s, uint64 obj_off, uint64 len);

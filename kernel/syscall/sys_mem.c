@@ -28,22 +28,32 @@ static int mmap_file(int fd, uint32 prot, int shared, struct file **fp)
   return 0;
 }
 
-/* A snapshot (private) or a write-back object (shared) of the file range. */
-static int file_object(struct file *f, uint64 off, uint64 len, int shared, struct shm **out)
+/*
+ * The object behind a file mapping of [off, off+len): for MAP_SHARED the
+ * file's one shared object (its page i is file page i, so the mapping's
+ * offset into it is off); for MAP_PRIVATE a snapshot of the range (offset
+ * 0), which copy-on-write then keeps private.
+ */
+static int file_object(struct file *f, uint64 off, uint64 len, int shared,
+                       struct shm **out, uint64 *obj_off)
 {
+  int err = 0;
+  if (shared) {
+    *out = shm_file_get(f->ip, off, len, &err);
+    *obj_off = off;
+    return err;
+  }
   struct shm *obj = shm_create(len / PGSIZE);
   if (obj == NULL)
     return -KITE_ENOMEM;
   obj->file_off = off;
   obj->inum = f->ip->inum;
-  int err = shm_fill(obj, f->ip, off);
-  if (err < 0) {
+  if ((err = shm_fill(obj, f->ip, 0, len / PGSIZE, off)) < 0) {
     shm_put(obj);
     return err;
   }
-  if (shared)
-    obj->ip = idup(f->ip);
   *out = obj;
+  *obj_off = 0;
   return 0;
 }
 
@@ -80,7 +90,7 @@ long sys_mmap(void)
   } else {
     struct file *f;
     if ((err = mmap_file(fd, prot, shared, &f)) < 0 ||
-        (err = file_object(f, off, rlen, shared, &req.object)) < 0)
+        (err = file_object(f, off, rlen, shared, &req.object, &req.offset)) < 0)
       return err;
     req.type = VM_FILE;
     req.flags = shared ? 0 : VM_PRIVATE;

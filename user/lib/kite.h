@@ -51,4 +51,18 @@ int   kite_faultinject(long nbytes);                     /* debug knob */
  */
 int   brk(void *addr);
 
+/*
+ * Kite's view of a process's memory (see <kite/mman.h> for the record).
+ *  - kite_mquery: the mapping holding addr, or a KITE_VM_FREE record of the
+ *    hole around it; 0, or -1 and errno.
+ *  - kite_mmaps: the mappings of process pid (0: the caller) in address
+ *    order; copies the first min(count, n) records into buf and returns n
+ *    (so kite_mmaps(pid, NULL, 0) counts them), or -1 and errno (ESRCH).
+ * mmap, munmap and mprotect are in <sys/mman.h>.
+ */
+#include <kite/mman.h>
+
+int   kite_mquery(void *addr, struct kite_mapping *out);
+long  kite_mmaps(int pid, struct kite_mapping *buf, long count);
+
 #endif
