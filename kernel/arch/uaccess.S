@@ -8,8 +8,10 @@
 # Every access that can fault is listed with EXTAB (UL and US do it for
 # word loads and stores) together with the fix-up to run.
 # In the 64-byte loop the eight loads come first, so a faulting load has
-# stored nothing of its block (fix0); the k-th store faulting means k
-# words of the block were stored (fixk subtracts 8k from a2).
+# stored nothing of its block: the block is redone a word at a time, which
+# stops exactly at the bad page (words never straddle pages). The k-th
+# store faulting means k words of the block were stored, all below the bad
+# page (fixk subtracts 8k from a2).
 
 #define SSTATUS_SUM (1 << 18)
 
@@ -61,14 +63,14 @@ uaccess_copy:
         li      t5, 64
 .Lblock:                                # 64 bytes a loop
         bltu    a2, t5, .Lword
-        UL      t0, 0, .Lfix0
-        UL      t1, 8, .Lfix0
-        UL      t2, 16, .Lfix0
-        UL      t3, 24, .Lfix0
-        UL      t4, 32, .Lfix0
-        UL      a3, 40, .Lfix0
-        UL      a4, 48, .Lfix0
-        UL      a5, 56, .Lfix0
+        UL      t0, 0, .Lblock_fault
+        UL      t1, 8, .Lblock_fault
+        UL      t2, 16, .Lblock_fault
+        UL      t3, 24, .Lblock_fault
+        UL      t4, 32, .Lblock_fault
+        UL      a3, 40, .Lblock_fault
+        UL      a4, 48, .Lblock_fault
+        UL      a5, 56, .Lblock_fault
         US      t0, 0, .Lfix0
         US      t1, 8, .Lfix1
         US      t2, 16, .Lfix2
@@ -112,7 +114,12 @@ uaccess_copy:
         mv      a0, a2
         ret
 
-# Fix-ups: .LfixK accounts for K words of the current block already stored.
+# Fix-ups. A load in the 64-byte loop faulted: finish word by word.
+.Lblock_fault:
+        li      t5, 8
+        j       .Lword_loop
+
+# .LfixK accounts for K words of the current block already stored.
 .Lfix7: addi    a2, a2, -8
 .Lfix6: addi    a2, a2, -8
 .Lfix5: addi    a2, a2, -8

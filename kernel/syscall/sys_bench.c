@@ -20,7 +20,8 @@ static void free_pages(char **pages, int n)
       kfree(pages[i]);
 }
 
-static uint64 run(int op, uaddr_t ubuf, uint64 size, uint64 iters, char **src, char **dst)
+/* Elapsed ticks, or -EFAULT if any copy came up short. */
+static long run(int op, uaddr_t ubuf, uint64 size, uint64 iters, char **src, char **dst)
 {
   int npages = (size + PGSIZE - 1) / PGSIZE;
   uint64 t0 = r_time();
@@ -28,17 +29,17 @@ static uint64 run(int op, uaddr_t ubuf, uint64 size, uint64 iters, char **src, c
     struct ureader r;
     struct uwriter w;
     if (op == KITE_BENCH_COPYIN && ureader_init(&r, ubuf, size) < 0)
-      return 0;
+      return -KITE_EFAULT;
     if (op == KITE_BENCH_COPYOUT && uwriter_init(&w, ubuf, size) < 0)
-      return 0;
+      return -KITE_EFAULT;
     for (int i = 0; i < npages; i++) {
       uint64 n = MIN((uint64)PGSIZE, size - (uint64)i * PGSIZE);
       if (op == KITE_BENCH_MEMCPY)
         memcpy(dst[i], src[i], n);
-      else if (op == KITE_BENCH_COPYIN)
-        ureader_read(&r, dst[i], n);
-      else
-        uwriter_write(&w, src[i], n);
+      else if (op == KITE_BENCH_COPYIN && ureader_read(&r, dst[i], n) != n)
+        return -KITE_EFAULT;
+      else if (op == KITE_BENCH_COPYOUT && uwriter_write(&w, src[i], n) != n)
+        return -KITE_EFAULT;
     }
   }
   return r_time() - t0;
@@ -61,8 +62,6 @@ long sys_bench(void)
     if ((src[i] = kzalloc()) == NULL || (dst[i] = kzalloc()) == NULL)
       goto out;
   result = run(op, ubuf, size, iters, src, dst);
-  if (result == 0)
-    result = -KITE_EFAULT;
 out:
   if (src) {
     free_pages(src, BENCH_PAGES);
