@@ -46,6 +46,7 @@ void kmain(uint64 hartid, uint64 dtb)
   procinit();              /* maps kernel stacks into the kernel table */
   procmem_init();
   kvm_init_hart();
+  kvm_use_device_window();
   printf_init();
   trap_init();
   trap_init_hart();

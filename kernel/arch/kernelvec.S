@@ -7,11 +7,7 @@
 # fix-ups), so sepc is reloaded from the frame; sstatus is restored from it
 # too (it brings back SUM, and the SPP/SPIE bits a thread switch inside
 # kerneltrap may have changed).
-# A trap taken inside uaccess_copy() arrives on the process's page table;
-# kernelvec switches to the kernel's (kernel_satp) so handlers can reach
-# devices, and switches back on the way out.
-# Layout: x1..x31 at 8*(n-1), epc at 248, sstatus at 256, satp at 264;
-# 272 bytes.
+# Layout: x1..x31 at 8*(n-1), epc at 248, sstatus at 256; 272 bytes.
 
 .section .text
 .globl kernelvec
@@ -56,26 +52,10 @@ kernelvec:
         sd      t0, 256(sp)
         li      t1, 1 << 18             # SSTATUS_SUM
         csrc    sstatus, t1
-        csrr    t0, satp
-        sd      t0, 264(sp)
-        la      t1, kernel_satp
-        ld      t1, 0(t1)
-        beq     t0, t1, 1f
-        sfence.vma zero, zero
-        csrw    satp, t1
-        sfence.vma zero, zero
-1:
 
         mv      a0, sp
         call    kerneltrap
 
-        ld      t0, 264(sp)
-        csrr    t1, satp
-        beq     t0, t1, 2f
-        sfence.vma zero, zero
-        csrw    satp, t0
-        sfence.vma zero, zero
-2:
         ld      t0, 256(sp)
         csrw    sstatus, t0
         ld      t0, 248(sp)

@@ -4,23 +4,30 @@
  * Physical (QEMU virt): devices below 0x80000000, RAM from 0x80000000.
  * OpenSBI owns [0x80000000, 0x80200000); Kite is loaded at 0x80200000.
  *
- * Kernel virtual: RAM and devices are identity-mapped (va == pa), so a
- * physical page address is also a usable kernel pointer. The per-process
- * kernel stacks sit in the 1 GiB slot below the top one, each with an
- * unmapped guard page below it; the trampoline is the top page:
+ * Kernel virtual: RAM is identity-mapped (va == pa), so a physical page
+ * address is also a usable kernel pointer. Devices are mapped again in a
+ * device window, and the per-process kernel stacks (each with an unmapped
+ * guard page below it) sit in the slot above it; the trampoline is the
+ * top page:
  *
  *   MAXVA ------------------------------------------------
  *           trampoline (R-X)
  *   KSTACK_TOP (0x3fc0000000) ----------------------------
  *           kstack 0  (KSTACK_PAGES pages), guard page
  *           kstack 1  ...
- *   KWIN_STACK_LO (0x3f80000000) -------------------------
+ *   KSTACK_LO / KDEV_TOP (0x3f80000000) ------------------
+ *           UART, PLIC, virtio, ... (platform.*_base point here)
+ *   KDEV_BASE (0x3f40000000) -----------------------------
  *
- * Kernel windows in user page tables: the usercopy routine runs with the
- * process's page table, so every user table shares the kernel's top-level
- * entries for RAM ([0x80000000, kwin_ram_hi), 1 GiB slots) and for the
- * kernel stacks. Their PTEs lack the U bit, and the mapping list holds a
- * VM_KERNEL mapping over each window so nothing else can go there.
+ * Kernel windows in user page tables: while a process runs, in user mode
+ * or in the kernel on its behalf, its own page table is active. So every
+ * user table shares the kernel's top-level entries (1 GiB slots) for RAM
+ * ([0x80000000, kwin_ram_hi)) and for the device and kernel-stack window
+ * ([KDEV_BASE, KSTACK_TOP)); their PTEs lack the U bit, and the mapping list
+ * holds a VM_KERNEL mapping over each window so nothing else goes there.
+ * System calls and user copies then need no page-table switch; only the
+ * scheduler switches satp (to the process it runs, and back to the kernel
+ * table, kernel_pagetable, when the process gives up the hart).
  *
  * User virtual (every process):
  *
@@ -31,7 +38,7 @@
  *   USER_TOP ---------------------------------------------
  *           user stack (KITE_USTACK_PAGES, grows down)
  *           stack guard (USTACK_GUARD bytes, no pages)
- *           [kernel] window: the kernel stacks
+ *           [kernel] window: devices and kernel stacks
  *           mmap area (top-down)
  *           ...
  *           [kernel] window: RAM, from 0x80000000
@@ -57,7 +64,9 @@
 #define SLOT_SIZE     (1L << 30)            /* what one top-level PTE maps */
 #define KSTACK_TOP    (MAXVA - SLOT_SIZE)
 #define KSTACK(i)     (KSTACK_TOP - ((i) + 1) * (KSTACK_PAGES + 1) * PGSIZE)
-#define KWIN_STACK_LO (KSTACK_TOP - SLOT_SIZE)
+#define KDEV_TOP      (KSTACK_TOP - SLOT_SIZE)
+#define KDEV_BASE     (KDEV_TOP - SLOT_SIZE)
+#define KWIN_STACK_LO KDEV_BASE             /* the device + stack window */
 #define KWIN_RAM_LO   0x80000000L
 
 #ifndef __ASSEMBLY__

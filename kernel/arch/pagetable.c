@@ -9,7 +9,6 @@
 #include <kite/errno.h>
 
 pagetable_t kernel_pagetable;
-uint64 kernel_satp;          /* kernelvec.S switches to it on a trap */
 uint64 kwin_ram_hi;
 
 extern char etext[], erodata[], trampoline[];
@@ -162,7 +161,7 @@ int pt_protect(pagetable_t pt, uint64 va, int perm)
 static int shared_slot(int i)
 {
   return (i >= (int)(KWIN_RAM_LO / SLOT_SIZE) && i < (int)(kwin_ram_hi / SLOT_SIZE)) ||
-         i == (int)(KWIN_STACK_LO / SLOT_SIZE);
+         (i >= (int)(KWIN_STACK_LO / SLOT_SIZE) && i < (int)(KSTACK_TOP / SLOT_SIZE));
 }
 
 void pt_share_kernel(pagetable_t pt)
@@ -200,16 +199,36 @@ static void kmap(uint64 va, uint64 pa, uint64 size, int perm)
     panic("kvm_init: out of memory");
 }
 
+/* Where kvm_init put each device in the device window. */
+static struct {
+  uint64 uart, plic, test, virtio[PLATFORM_MAX_VIRTIO];
+} devwin;
+
+/* Map a device both at its physical address (used until this hart runs
+ * on the table) and in the device window; returns its window address. */
+static uint64 map_device(uint64 *next, uint64 pa, uint64 size)
+{
+  uint64 va = *next;
+  size = PGROUNDUP(size);
+  kmap(pa, pa, size, PT_READ | PT_WRITE);
+  kmap(va, pa, size, PT_READ | PT_WRITE);
+  *next += size;
+  if (*next > KDEV_TOP)
+    panic("kvm_init: devices do not fit in the device window");
+  return va;
+}
+
 void kvm_init(void)
 {
   kwin_ram_hi = (platform.ram_end + SLOT_SIZE - 1) & ~(SLOT_SIZE - 1);
   kernel_pagetable = pt_create();
-  kmap(platform.uart_base, platform.uart_base, PGSIZE, PT_READ | PT_WRITE);
-  kmap(platform.plic_base, platform.plic_base, platform.plic_size, PT_READ | PT_WRITE);
+  uint64 next = KDEV_BASE;
+  devwin.uart = map_device(&next, platform.uart_base, PGSIZE);
+  devwin.plic = map_device(&next, platform.plic_base, platform.plic_size);
   for (int i = 0; i < platform.nvirtio; i++)
-    kmap(platform.virtio[i].base, platform.virtio[i].base, PGSIZE, PT_READ | PT_WRITE);
+    devwin.virtio[i] = map_device(&next, platform.virtio[i].base, PGSIZE);
   if (platform.test_base)
-    kmap(platform.test_base, platform.test_base, PGSIZE, PT_READ | PT_WRITE);
+    devwin.test = map_device(&next, platform.test_base, PGSIZE);
   kmap(KERNBASE, KERNBASE, (uint64)etext - KERNBASE, PT_READ | PT_EXEC);
   kmap((uint64)etext, (uint64)etext, (uint64)erodata - (uint64)etext, PT_READ);
   kmap((uint64)erodata, (uint64)erodata, platform.ram_end - (uint64)erodata, PT_READ | PT_WRITE);
@@ -218,8 +237,27 @@ void kvm_init(void)
 
 void kvm_init_hart(void)
 {
-  kernel_satp = MAKE_SATP(kernel_pagetable);
   sfence_vma();
-  csr_write(satp, kernel_satp);
+  csr_write(satp, MAKE_SATP(kernel_pagetable));
   sfence_vma();
+}
+
+void kvm_use_device_window(void)
+{
+  platform.uart_base = devwin.uart;
+  platform.plic_base = devwin.plic;
+  for (int i = 0; i < platform.nvirtio; i++)
+    platform.virtio[i].base = devwin.virtio[i];
+  if (platform.test_base)
+    platform.test_base = devwin.test;
+}
+
+void pt_switch(pagetable_t pt)
+{
+  uint64 satp = MAKE_SATP(pt);
+  if (csr_read(satp) == satp)
+    return;
+  sfence_vma();            /* earlier page-table stores reach the walker */
+  csr_write(satp, satp);
+  sfence_vma();            /* no stale translations of the old table */
 }

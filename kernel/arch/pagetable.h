@@ -29,6 +29,11 @@ extern pagetable_t kernel_pagetable;
 
 void        kvm_init(void);        /* build the kernel table (boot hart) */
 void        kvm_init_hart(void);   /* switch this hart to it */
+/* Point platform.*_base at the device window, once the boot hart runs on
+ * the kernel table: from then on devices are reachable from every table. */
+void        kvm_use_device_window(void);
+/* Make pt this hart's active table (no-op if it already is). */
+void        pt_switch(pagetable_t pt);
 
 pagetable_t pt_create(void);       /* empty table; NULL when out of memory */
 /* Share the kernel windows (RAM, kernel stacks) into a user table: its

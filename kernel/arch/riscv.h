@@ -29,6 +29,9 @@ static inline void wfi(void) { asm volatile("wfi"); }
 #define SSTATUS_SPP   (1UL << 8)    /* previous mode: 1 = S, 0 = U */
 #define SSTATUS_SUM   (1UL << 18)   /* S-mode may access U pages */
 
+/* scounteren: counters U-mode may read */
+#define SCOUNTEREN_TM (1UL << 1)    /* rdtime */
+
 /* sie / sip */
 #define SIE_SSIE      (1UL << 1)    /* software (IPI) */
 #define SIE_STIE      (1UL << 5)    /* timer */

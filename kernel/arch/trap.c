@@ -43,6 +43,7 @@ static void timer_arm(void)
 void trap_init_hart(void)
 {
   csr_write(stvec, (uint64)kernelvec);
+  csr_write(scounteren, SCOUNTEREN_TM);   /* user programs may read the timer */
   csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
   timer_arm();
 }
@@ -180,7 +181,6 @@ void usertrapret(void)
   intr_off();                           /* until sret, traps would go to uservec */
   csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
 
-  p->trapframe->kernel_satp = csr_read(satp);
   p->trapframe->kernel_sp = p->kstack + KSTACK_PAGES * PGSIZE;
   p->trapframe->kernel_trap = (uint64)usertrap;
   p->trapframe->kernel_hartid = r_tp();
@@ -191,9 +191,8 @@ void usertrapret(void)
   csr_write(sstatus, sstatus);
   csr_write(sepc, p->trapframe->epc);
 
-  uint64 satp = procmem_satp(p->mem);
   uint64 fn = TRAMPOLINE + (userret - trampoline);
-  ((void (*)(uint64))fn)(satp);
+  ((void (*)(void))fn)();
 }
 
 /*

@@ -13,7 +13,7 @@ struct kframe {
   uint64 t3, t4, t5, t6;
   uint64 epc;
   uint64 sstatus;
-  uint64 satp;            /* page table at the trap (uaccess_copy's) */
+  uint64 pad;             /* keeps the frame 16-byte aligned */
 };
 
 extern uint64 ticks;                /* protected by tickslock */

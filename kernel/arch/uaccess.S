@@ -1,7 +1,7 @@
-# uaccess_copy(dst, src, n, satp) -> bytes not copied. See uaccess.h.
+# uaccess_copy(dst, src, n) -> bytes not copied. See uaccess.h.
 #
 # Register use: a0 dst, a1 src, a2 bytes left (kept exact: it is what a
-# fault reports), a6 the kernel's satp to return to, t6 the SUM bit. When dst and src share their alignment
+# fault reports), t6 the SUM bit. When dst and src share their alignment
 # modulo 8, the copy runs a word at a time once aligned, 64 bytes per
 # loop; otherwise a byte at a time.
 #
@@ -35,10 +35,6 @@
 .section .text
 .globl uaccess_copy
 uaccess_copy:
-        csrr    a6, satp                # the process table, with SUM on
-        sfence.vma zero, zero
-        csrw    satp, a3
-        sfence.vma zero, zero
         li      t6, SSTATUS_SUM
         csrs    sstatus, t6
         beqz    a2, .Ldone
@@ -108,9 +104,6 @@ uaccess_copy:
 
 .Ldone:
         csrc    sstatus, t6
-        sfence.vma zero, zero
-        csrw    satp, a6
-        sfence.vma zero, zero
         mv      a0, a2
         ret
 

@@ -7,26 +7,24 @@
  * instruction; if procmem refuses, it resumes at the fix-up, which clears
  * SUM and returns how many bytes were left.
  *
- * The kernel runs on its own page table, which does not map user memory,
- * so the routine switches satp to the process's table (which shares the
- * kernel's RAM and kernel-stack windows, see memlayout.h) and back.
+ * The kernel runs on the current process's page table (memlayout.h), so
+ * user addresses are mapped; with SUM clear, any other kernel access to
+ * them faults, and kerneltrap() panics saying so.
  *
- * SUM and the process satp are set only inside uaccess_copy() and undone
- * on every exit from it; kernelvec clears SUM and switches to the kernel
- * table on trap entry (a trap in the middle of a copy may switch threads
- * or touch devices) and the trap return restores both.
+ * SUM is set only inside uaccess_copy() and cleared on every exit from it;
+ * kernelvec clears it on trap entry (a trap in the middle of a copy may
+ * switch threads) and the trap return restores it.
  */
 #ifndef KITE_UACCESS_H
 #define KITE_UACCESS_H
 
 #include "lib/types.h"
 
-/* Copy n bytes from src to dst, one of which is a user address already
- * checked to lie in user space (outside the kernel windows), with the
- * process page table `satp` active for the duration. Returns the number
- * of bytes NOT copied: 0 on success, else the count from the first byte
- * that faulted. */
-size_t uaccess_copy(void *dst, const void *src, size_t n, uint64 satp);
+/* Copy n bytes from src to dst, one of which is a user address of the
+ * current process already checked to lie in user space (outside the kernel
+ * windows). Returns the number of bytes NOT copied: 0 on success, else the
+ * count from the first byte that faulted. */
+size_t uaccess_copy(void *dst, const void *src, size_t n);
 
 struct ex_entry { uint64 insn, fixup; };
 

@@ -19,10 +19,7 @@
 #else
 #include "arch/uaccess.h"
 #include "arch/memlayout.h"
-#include "mm/procmem.h"
 #include "proc/proc.h"
-
-static uint64 user_satp(void) { return procmem_satp(myproc()->mem); }
 #endif
 
 /* [va, va+len) lies in user space, does not wrap and stays out of the
@@ -101,9 +98,8 @@ static size_t move(struct ucursor *c, void *kbuf, size_t n, int to_user)
     return n;
   }
   size_t allowed = injection_limit(n);
-  uint64 satp = user_satp();
-  size_t left = to_user ? uaccess_copy((void *)c->pos, kbuf, allowed, satp)
-                        : uaccess_copy(kbuf, (const void *)c->pos, allowed, satp);
+  size_t left = to_user ? uaccess_copy((void *)c->pos, kbuf, allowed)
+                        : uaccess_copy(kbuf, (const void *)c->pos, allowed);
   size_t done = allowed - left;
   c->pos += done;
   if (done < n)

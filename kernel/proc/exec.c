@@ -9,6 +9,7 @@
 #include "mm/procmem.h"
 #include "mm/usercopy.h"
 #include "arch/memlayout.h"
+#include "arch/pagetable.h"
 #include "lib/string.h"
 #include "fs/fs.h"
 #include "fs/log.h"
@@ -191,6 +192,7 @@ long kexec(const char *path, char **argv)
   struct procmem *old = p->mem;
   p->mem = pm;
   release(&p->lock);
+  pt_switch(pm->pt);                 /* off the old table before it is freed */
   p->trapframe->epc = entry;
   p->trapframe->sp = sp;
   p->trapframe->a1 = uargv;

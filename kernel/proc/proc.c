@@ -213,6 +213,7 @@ void kexit(int status)
   struct procmem *mem = p->mem;
   p->mem = NULL;
   release(&p->lock);
+  pt_switch(kernel_pagetable);       /* off this table before it is freed */
   procmem_destroy(mem);
 
   acquire(&wait_lock);

@@ -50,15 +50,14 @@ extern struct cpu cpus[NCPU];
  * trampoline saves here on trap entry and restores on return.
  */
 struct trapframe {
-  /*   0 */ uint64 kernel_satp;
-  /*   8 */ uint64 kernel_sp;
-  /*  16 */ uint64 kernel_trap;
-  /*  24 */ uint64 epc;
-  /*  32 */ uint64 kernel_hartid;
-  /*  40 */ uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
-  /* 112 */ uint64 a0, a1, a2, a3, a4, a5, a6, a7;
-  /* 176 */ uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
-  /* 256 */ uint64 t3, t4, t5, t6;
+  /*   0 */ uint64 kernel_sp;
+  /*   8 */ uint64 kernel_trap;
+  /*  16 */ uint64 epc;
+  /*  24 */ uint64 kernel_hartid;
+  /*  32 */ uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
+  /* 104 */ uint64 a0, a1, a2, a3, a4, a5, a6, a7;
+  /* 168 */ uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  /* 248 */ uint64 t3, t4, t5, t6;
 };
 
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };

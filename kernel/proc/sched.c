@@ -12,6 +12,8 @@
 #include "arch/riscv.h"
 #include "arch/sbi.h"
 #include "arch/trap.h"
+#include "arch/pagetable.h"
+#include "mm/procmem.h"
 
 extern struct proc proc[NPROC];
 extern void swtch(struct context *old, struct context *new);
@@ -61,7 +63,11 @@ void scheduler(void)
         timer_resume();
         p->state = RUNNING;
         c->proc = p;
+        /* The kernel runs on p's table too; an exiting p has given its
+         * memory back already and runs on the kernel's. */
+        pt_switch(p->mem ? p->mem->pt : kernel_pagetable);
         swtch(&c->context, &p->context);
+        pt_switch(kernel_pagetable);    /* p's table may be gone soon */
         c->proc = NULL;
         ran = 1;
       }

@@ -82,6 +82,7 @@ long sys_sysinfo(void)
     .nproc = nproc_used(),
     .uptime_ticks = sys_uptime(),
     .ticks_per_sec = KITE_HZ,
+    .timebase = platform.timebase,
   };
   return copyout_user(arguaddr(0), &info, sizeof info);
 }

@@ -22,7 +22,7 @@ static long sim_calls;                 /* uaccess_copy calls, to check "nothing 
 #define KWIN_RAM_LO (USER_TOP - SIM_PAGE)
 #define KWIN_STACK_LO (~0ULL)
 static int in_kernel_window(uint64_t a, uint64_t b) { return a < USER_TOP && b > KWIN_RAM_LO; }
-static uint64_t user_satp(void) { return 0; }
+
 
 struct proc { long fault_after; };
 static struct proc sim_proc = { -1 };
@@ -41,7 +41,7 @@ static int sim_ok(const uint8_t *p, int write)
   return page < SIM_PAGES && sim_present[page] && (!write || sim_writable[page]);
 }
 
-static size_t uaccess_copy(void *dst, const void *src, size_t n, uint64_t satp)
+static size_t uaccess_copy(void *dst, const void *src, size_t n)
 {
   uint8_t *d = dst;
   const uint8_t *s = src;
