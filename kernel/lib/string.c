@@ -16,25 +16,41 @@ void *memset(void *dst, int c, size_t n)
   return dst;
 }
 
+/* Forward copy: bytes until dst is word-aligned, then (if src shares the
+ * alignment) 64 bytes a loop, then words, then the tail. */
+static void copy_forward(uint8 *d, const uint8 *s, size_t n)
+{
+  if ((((uint64)d ^ (uint64)s) & 7) == 0) {
+    for (; n && ((uint64)d & 7); n--)
+      *d++ = *s++;
+    uint64 *dw = (uint64 *)d;
+    const uint64 *sw = (const uint64 *)s;
+    for (; n >= 64; n -= 64, dw += 8, sw += 8) {
+      uint64 a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+      uint64 f = sw[4], g = sw[5], h = sw[6], i = sw[7];
+      dw[0] = a; dw[1] = b; dw[2] = c; dw[3] = e;
+      dw[4] = f; dw[5] = g; dw[6] = h; dw[7] = i;
+    }
+    for (; n >= 8; n -= 8)
+      *dw++ = *sw++;
+    d = (uint8 *)dw;
+    s = (const uint8 *)sw;
+  }
+  while (n--)
+    *d++ = *s++;
+}
+
 void *memmove(void *dst, const void *src, size_t n)
 {
   const uint8 *s = src;
   uint8 *d = dst;
-  if (s < d && s + n > d) {
+  if (s < d && s + n > d) {        /* overlapping, dst above: backwards */
     s += n; d += n;
     while (n--)
       *--d = *--s;
     return dst;
   }
-  if ((((uint64)s | (uint64)d | n) & 7) == 0) {
-    const uint64 *sw = (const uint64 *)s;
-    uint64 *dw = (uint64 *)d;
-    for (; n; n -= 8)
-      *dw++ = *sw++;
-    return dst;
-  }
-  while (n--)
-    *d++ = *s++;
+  copy_forward(d, s, n);
   return dst;
 }
 
