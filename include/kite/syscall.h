@@ -51,6 +51,7 @@
 #define KITE_BENCH_MEMCPY   0   /* kernel memcpy between two kernel buffers */
 #define KITE_BENCH_COPYIN   1   /* user buf -> kernel buffer through a reader */
 #define KITE_BENCH_COPYOUT  2   /* kernel buffer -> user buf through a writer */
+#define KITE_BENCH_SUM      3   /* set and clear sstatus.SUM `iters` times (size: any) */
 #define KITE_BENCH_MAXSIZE  (1 << 20)
 
 #endif

@@ -107,6 +107,13 @@ uaccess_copy:
         mv      a0, a2
         ret
 
+.globl uaccess_sum_roundtrip
+uaccess_sum_roundtrip:
+        li      t6, SSTATUS_SUM
+        csrs    sstatus, t6
+        csrc    sstatus, t6
+        ret
+
 # Fix-ups. A load in the 64-byte loop faulted: finish word by word.
 .Lblock_fault:
         li      t5, 8

@@ -26,6 +26,10 @@
  * count from the first byte that faulted. */
 size_t uaccess_copy(void *dst, const void *src, size_t n);
 
+/* Set and clear SUM once: what every uaccess_copy() pays around its copy
+ * (for SYS_bench: on QEMU a SUM change flushes the software TLB). */
+void uaccess_sum_roundtrip(void);
+
 struct ex_entry { uint64 insn, fixup; };
 
 /* Fix-up address for a fault at pc, or 0 if pc is not in the table. */

@@ -7,6 +7,7 @@
 #include "mm/kalloc.h"
 #include "mm/usercopy.h"
 #include "arch/riscv.h"
+#include "arch/uaccess.h"
 #include "lib/string.h"
 #include <kite/errno.h>
 #include <kite/syscall.h>
@@ -50,6 +51,12 @@ long sys_bench(void)
   int op = argint(0);
   uaddr_t ubuf = arguaddr(1);
   uint64 size = argraw(2), iters = argraw(3);
+  if (op == KITE_BENCH_SUM && iters > 0 && iters <= 1000000) {
+    uint64 t0 = r_time();
+    for (uint64 i = 0; i < iters; i++)
+      uaccess_sum_roundtrip();
+    return r_time() - t0;
+  }
   if (op < KITE_BENCH_MEMCPY || op > KITE_BENCH_COPYOUT || size == 0 ||
       size > KITE_BENCH_MAXSIZE || iters == 0 || iters > 1000000)
     return -KITE_EINVAL;
