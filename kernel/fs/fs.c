@@ -32,6 +32,40 @@ static void check_mountable(void)
           sb.inodestart, sb.bmapstart);
 }
 
+/* Free one orphan: iput() of an unlinked inode frees it and its blocks. */
+static void reclaim(int dev, uint inum)
+{
+  struct inode *ip;
+  if (iget(dev, inum, &ip) < 0)
+    return;
+  begin_op();
+  if (ilock(ip) == 0 && ip->nlink == 0)
+    printf("kite: fs: freeing orphan inode %d (%d bytes)\n", inum, ip->size);
+  iunlock(ip);
+  iput(ip);
+  end_op();
+}
+
+/*
+ * An allocated inode with no links on disk was open but unlinked when
+ * the system stopped: no directory names it, so nothing ever will free
+ * it. (A half-created inode cannot be found here: creation is one
+ * transaction.) Free them all once, at mount.
+ */
+static void reclaim_orphans(int dev)
+{
+  for (uint inum = ROOTINO + 1; inum < sb.ninodes; inum++) {
+    struct buf *bp = bread(dev, KITE_IBLOCK(inum, sb));
+    if (!bp)
+      continue;
+    struct kite_dinode *dip = (struct kite_dinode *)bp->data + inum % KITE_IPB;
+    int orphan = dip->type != 0 && dip->nlink == 0;
+    brelse(bp);
+    if (orphan)
+      reclaim(dev, inum);
+  }
+}
+
 void fsinit(int dev)
 {
   struct buf *b = bread(dev, 1);
@@ -41,6 +75,7 @@ void fsinit(int dev)
   brelse(b);
   check_mountable();
   initlog(dev, &sb);
+  reclaim_orphans(dev);
   printf("kite: fs: %d blocks, %d inodes, %d data blocks from %d\n",
          sb.size, sb.ninodes, sb.nblocks, sb_datastart(&sb));
 }

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-/* check.h's RUN() puts if/else and fflush on one line, which GCC 12 flags. */
-#pragma GCC diagnostic ignored "-Wmisleading-indentation"
 #include "check.h"
 #include "fslib.c"
 #include "mkfs.c"
