@@ -81,12 +81,14 @@ int procmem_list(struct procmem *pm, uint64 from, struct kite_mapping *buf, int 
 struct check_ctx {
   struct procmem *pm;
   int bad;
+  uint64 pages;
 };
 
 static int check_page(uint64 va, uint64 pa, int *perm, void *arg)
 {
   struct check_ctx *c = arg;
   struct vm_mapping *m = vmlist_find(&c->pm->list, va);
+  c->pages++;
   const char *what = NULL;
   int allowed = m ? pm_pte_perm(m->prot) : 0;
   if (m == NULL)
@@ -117,10 +119,17 @@ static int check_page(uint64 va, uint64 pa, int *perm, void *arg)
 /* Caller holds pm->lock (or owns pm outright). */
 int procmem_check(struct procmem *pm)
 {
+  uint64 work = 0;
+  return procmem_check_work(pm, &work);
+}
+
+int procmem_check_work(struct procmem *pm, uint64 *work)
+{
+  *work += vmlist_count(&pm->list);
   if (vmlist_check(&pm->list) != 0)
     return -KITE_EINVAL;
   /* Every page outside the kernel windows (whose pages are the kernel's). */
-  struct check_ctx c = { pm, 0 };
+  struct check_ctx c = { pm, 0, 0 };
   pt_for_each(pm->pt, 0, KWIN_RAM_LO, check_page, &c);
   pt_for_each(pm->pt, kwin_ram_hi, KWIN_STACK_LO, check_page, &c);
   pt_for_each(pm->pt, KSTACK_TOP, USER_TOP, check_page, &c);
@@ -129,6 +138,7 @@ int procmem_check(struct procmem *pm)
            (void *)pm->heap_start);
     c.bad = 1;
   }
+  *work += c.pages;
   return c.bad ? -KITE_EINVAL : 0;
 }
 

@@ -92,20 +92,23 @@ void pm_release_nodes(struct vm_nodes *nodes, int writeback)
 }
 
 /*
- * The whole-structure check costs O(mappings + resident pages). With up to
- * 512 mappings it runs after every change; in bigger lists after every
- * (n/512)-th change, so a debug build still does O(1) amortised checking
- * work per mapping operation instead of O(n).
+ * The whole-structure check costs O(mappings + resident pages). In a small
+ * process it runs after every change; after a check that cost W units of
+ * work, the next W/1024 changes skip it, so a debug build does O(1)
+ * amortised checking per change instead of O(size): growing a heap a page
+ * at a time to 100,000 pages stays linear.
  */
 void pm_debug_check(struct procmem *pm)
 {
 #if KITE_DEBUG
-  static uint64 changes;
-  uint64 n = vmlist_count(&pm->list);
-  if (n > 512 && __atomic_add_fetch(&changes, 1, __ATOMIC_RELAXED) % (n / 512) != 0)
+  if (pm->check_skip > 0) {
+    pm->check_skip--;
     return;
-  if (procmem_check(pm) != 0)
+  }
+  uint64 work = 0;
+  if (procmem_check_work(pm, &work) != 0)
     panic("procmem: invariants broken (see above)");
+  pm->check_skip = work / 1024;
 #else
   (void)pm;
 #endif

@@ -42,6 +42,7 @@ struct procmem {
   uint64 heap_start;        /* fixed by exec */
   uint64 brk;               /* [L] current break, byte granular */
   uint64 mmap_top;          /* fixed by exec: kernel-chosen mmaps go below */
+  uint64 check_skip;        /* [L] debug checks to skip (pm_debug_check) */
 };
 
 /* What to map: the arguments of procmem_map(). */
@@ -94,6 +95,8 @@ uint64 procmem_satp(struct procmem *pm);
 void   procmem_set_layout(struct procmem *pm, uint64 image_end);
 
 int    procmem_check(struct procmem *pm);     /* 0, or prints what broke */
+/* The same, adding the mappings and pages it looked at to *work. */
+int    procmem_check_work(struct procmem *pm, uint64 *work);
 void   procmem_dump(struct procmem *pm);      /* for gdb: call procmem_dump(p->mem) */
 
 #endif
