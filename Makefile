@@ -131,9 +131,9 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 SUITES ?= usertests memtests uaccesstests
 SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)")
 
-test: $(B)/kernel $(B)/fs.img host-tests-build
+test: $(B)/kernel $(B)/fs.img $(B)/fsck host-tests-build
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
-	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) $(SUITE_ARGS)
+	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck $(SUITE_ARGS)
 
 # Benchmarks run on a kernel built without the debug-build invariant checks
 # (in build/bench/, sharing the cached newlib). They print a table of
