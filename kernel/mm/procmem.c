@@ -277,7 +277,10 @@ int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_o
   }
   if (err == 0) {
     fill_node(m, req, addr);
-    err = vmlist_insert(&pm->list, m);   /* cannot fail after a fixed remove */
+    err = vmlist_insert(&pm->list, m);
+    if (err && req->fixed)                /* the checks above rule it out */
+      panic("procmem_map: insert failed (%d) after removing [%p, %p)", err, (void *)addr,
+            (void *)end);
   }
   if (err == 0 && removed.count > 0)
     pt_flush();
