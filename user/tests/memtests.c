@@ -3,35 +3,18 @@
  * mprotect, the mapping queries, brk, copy-on-write fork, lazy pages,
  * shared and file-backed mappings, guard regions, exec failure and limits.
  *
- *   memtests            run every test
- *   memtests -q         quick: skip the slow tests (marked SLOW below)
- *   memtests -l         list the test names, one a line
- *   memtests NAME...    run only the named tests
- *   memtests -a NAME    run the tests that come after NAME in the table
- *                       (scripts/run-tests uses this to go on after a test
- *                       hung or panicked the kernel); with NAMEs too, the
- *                       named tests that come after it
+ *   memtests [-q] [-l] [-a NAME] [NAME...]
  *
- * Output protocol (the same as usertests; scripts/run-tests parses it):
- *   for each test:  "test NAME: " then "OK" or "FAIL reason", newline
- *   at the end:     "memtests: N passed, N failed"
- * The exit status is 0 iff every test passed.
+ * The flags, the output protocol and how each test runs in a child of its
+ * own are the test runner's: see user/lib/ktest.h. Here NAMEs may be
+ * combined with -a NAME (the named tests that come after it), and -q also
+ * makes fork_cow_cost use a smaller count. A process the kernel kills
+ * exits with -1, which is how the tests see a fault.
  *
- * How a test runs. The runner forks one child per test, so a test that
- * crashes or leaves its address space in a mess cannot disturb the next
- * one. A failing check in the test child writes one fixed-size record to
- * a pipe and exits with FAIL_STATUS; the runner prints the record.
- * Processes a test forks in turn report through their exit status only:
- * CHILD_FAIL_BASE + the source line of the failed check. A process the
- * kernel kills exits with -1, which is how the tests see a fault.
- *
- * No leaked pages. The runner reads the free-page count (SYS_sysinfo) just
- * before it forks the test child and again after it has reaped it (and
- * init has reaped any orphans). Everything the test allocated belonged to
- * the test child or its children, so the two counts must be equal: no
- * slack. Between the two readings the runner itself only forks, waits and
- * reads the count, and a warm-up round before the first test faults in
- * every page that path touches.
+ * No leaked pages: the runner compares the free-page count taken just
+ * before it forks each test child with the count once it has reaped it
+ * (KTEST_LEAKS_EACH), with no slack. Everything the test allocated
+ * belonged to the test child or its children, so the two must be equal.
  *
  * Inside a test, free-page counts are compared with a small slack
  * (IN_TEST_SLACK): the test child's first write to each of its own stack
@@ -48,19 +31,15 @@
  * that start with "mt_", and removed again.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "kite.h"
+#include "ktest.h"
 
 #define PG              ((unsigned long)KITE_PGSIZE)
-#define FAIL_STATUS     77       /* test child: "a failure record is in the pipe" */
-#define CHILD_FAIL_BASE 10000    /* grandchild: CHILD_FAIL_BASE + line of the check */
-#define REPORT_LEN      160      /* one failure record; far below a pipe's capacity */
 #define IN_TEST_SLACK   8        /* see the top of this file */
 #define SELF            "/memtests"
 
@@ -87,16 +66,10 @@
 #define O_RW    KITE_O_RDWR
 #define O_NEW   (KITE_O_CREAT | KITE_O_TRUNC | KITE_O_RDWR)
 
-static int quick;                /* -q: skip SLOW tests */
-static int report_fd = -1;       /* test child: write end of the runner's pipe */
-static long test_pid;            /* pid of the current test child */
-
 /* ------------------------------------------------------------------------ */
 /* Raw system calls                                                          */
 
-static long k_fork(void)                  { return KSYS0(SYS_fork); }
 static __attribute__((noreturn)) void k_exit(long st) { KSYS1(SYS_exit, st); for (;;) ; }
-static long k_wait(int *st)               { return KSYS1(SYS_wait, st); }
 static long k_pipe(int *fds)              { return KSYS1(SYS_pipe, fds); }
 static long k_read(long fd, void *p, long n)        { return KSYS3(SYS_read, fd, p, n); }
 static long k_write(long fd, const void *p, long n) { return KSYS3(SYS_write, fd, p, n); }
@@ -105,7 +78,6 @@ static long k_fstat(long fd, struct kite_stat *st) { return KSYS2(SYS_fstat, fd,
 static long k_getpid(void)                { return KSYS0(SYS_getpid); }
 static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
 static long k_brk(unsigned long a)        { return KSYS1(SYS_brk, a); }
-static long k_sleep(long ticks)           { return KSYS1(SYS_sleep, ticks); }
 static long k_open(const char *path, long flags) { return KSYS2(SYS_open, path, flags); }
 static long k_close(long fd)              { return KSYS1(SYS_close, fd); }
 static long k_unlink(const char *path)    { return KSYS1(SYS_unlink, path); }
@@ -123,166 +95,11 @@ static long k_mprotect(unsigned long addr, unsigned long len, long prot)
 static long k_mquery(unsigned long addr, struct kite_mapping *m) { return KSYS2(SYS_mquery, addr, m); }
 static long k_mmaps(long pid, struct kite_mapping *buf, long n) { return KSYS3(SYS_mmaps, pid, buf, n); }
 
-/* A raw result is an error when it lies in [-4095, -1]. */
-static int is_err(long r) { return r < 0 && r >= -4095; }
-
 static unsigned long pg_down(unsigned long a) { return a & ~(PG - 1); }
 static unsigned long pg_up(unsigned long a)   { return (a + PG - 1) & ~(PG - 1); }
 
 /* ------------------------------------------------------------------------ */
-/* Reporting failures                                                        */
-
-/* A raw result as text: an error name, an address in hex, else decimal. */
-static const char *rtext(long r)
-{
-  static const struct { int e; const char *name; } names[] = {
-    { KITE_EPERM, "EPERM" }, { KITE_ENOENT, "ENOENT" }, { KITE_ESRCH, "ESRCH" },
-    { KITE_EINTR, "EINTR" }, { KITE_EIO, "EIO" }, { KITE_ENXIO, "ENXIO" },
-    { KITE_E2BIG, "E2BIG" }, { KITE_ENOEXEC, "ENOEXEC" }, { KITE_EBADF, "EBADF" },
-    { KITE_ECHILD, "ECHILD" }, { KITE_EAGAIN, "EAGAIN" }, { KITE_ENOMEM, "ENOMEM" },
-    { KITE_EACCES, "EACCES" }, { KITE_EFAULT, "EFAULT" }, { KITE_EBUSY, "EBUSY" },
-    { KITE_EEXIST, "EEXIST" }, { KITE_ENODEV, "ENODEV" }, { KITE_ENOTDIR, "ENOTDIR" },
-    { KITE_EISDIR, "EISDIR" }, { KITE_EINVAL, "EINVAL" }, { KITE_ENFILE, "ENFILE" },
-    { KITE_EMFILE, "EMFILE" }, { KITE_ENOSPC, "ENOSPC" }, { KITE_ESPIPE, "ESPIPE" },
-    { KITE_EPIPE, "EPIPE" }, { KITE_ERANGE, "ERANGE" }, { KITE_ENOSYS, "ENOSYS" },
-  };
-  static char text[4][24];
-  static int next;
-  char *t = text[next++ % 4];
-
-  if (is_err(r)) {
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-      if (names[i].e == -r)
-        return names[i].name;
-    snprintf(t, sizeof text[0], "error %ld", -r);
-  } else if (r > 0xffff || r < -0xffff) {
-    snprintf(t, sizeof text[0], "%#lx", (unsigned long)r);
-  } else {
-    snprintf(t, sizeof text[0], "%ld", r);
-  }
-  return t;
-}
-
-/*
- * Fail the current check. In the test child: write the record and exit
- * with FAIL_STATUS. In any process the test forked: exit with the line.
- */
-static void fail(int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-static void fail(int line, const char *fmt, ...)
-{
-  if (report_fd >= 0 && k_getpid() == test_pid) {
-    char rec[REPORT_LEN];
-    va_list ap;
-    int n;
-
-    memset(rec, 0, sizeof rec);
-    n = snprintf(rec, sizeof rec, "line %d: ", line);
-    va_start(ap, fmt);
-    vsnprintf(rec + n, sizeof rec - n, fmt, ap);
-    va_end(ap);
-    k_write(report_fd, rec, sizeof rec);
-    k_exit(FAIL_STATUS);
-  }
-  k_exit(CHILD_FAIL_BASE + line);
-}
-
-#define CHECK(c) do { if (!(c)) fail(__LINE__, "%s", #c); } while (0)
-
-#define CHECK_EQ(a, b) do {                                              \
-    long _a = (long)(a), _b = (long)(b);                                  \
-    if (_a != _b)                                                         \
-      fail(__LINE__, "%s = %s, expected %s", #a, rtext(_a), rtext(_b));   \
-  } while (0)
-
-/* The call must succeed (return >= 0 as a raw result); gives its result. */
-#define CHECK_OK(x) ({                                                   \
-    long _r = (long)(x);                                                  \
-    if (is_err(_r))                                                       \
-      fail(__LINE__, "%s = %s", #x, rtext(_r));                           \
-    _r; })
-
-/* The call must fail with exactly -E. */
-#define CHECK_ERR(x, E) do {                                             \
-    long _r = (long)(x);                                                  \
-    if (_r != -(E))                                                       \
-      fail(__LINE__, "%s = %s, expected %s", #x, rtext(_r), rtext(-(E))); \
-  } while (0)
-
-/* The call must fail with -E1 or -E2 (where the contract allows either). */
-#define CHECK_ERR2(x, E1, E2) do {                                       \
-    long _r = (long)(x);                                                  \
-    if (_r != -(E1) && _r != -(E2))                                       \
-      fail(__LINE__, "%s = %s, expected %s or %s", #x, rtext(_r),         \
-           rtext(-(E1)), rtext(-(E2)));                                   \
-  } while (0)
-
-/* A C-library call must return -1 with errno E. */
-#define CHECK_ERRNO(x, E) do {                                           \
-    errno = 0;                                                            \
-    long _r = (long)(x);                                                  \
-    if (_r != -1 || errno != (E))                                         \
-      fail(__LINE__, "%s = %ld errno %d, expected -1 errno %d", #x, _r, errno, (E)); \
-  } while (0)
-
-/* ------------------------------------------------------------------------ */
 /* Processes                                                                 */
-
-static long xfork(int line)
-{
-  long pid = k_fork();
-  if (is_err(pid))
-    fail(line, "fork = %s", rtext(pid));
-  return pid;
-}
-#define XFORK() xfork(__LINE__)
-
-/* Children reaped while waiting for another one, with their status. */
-static struct { long pid; int status; } reaped[KITE_NPROC];
-
-static int wait_for(int line, long pid)
-{
-  int st = 0;
-
-  for (int i = 0; i < KITE_NPROC; i++)
-    if (reaped[i].pid == pid) {
-      reaped[i].pid = 0;
-      return reaped[i].status;
-    }
-  for (;;) {
-    long r = k_wait(&st);
-    if (r == pid)
-      return st;
-    if (is_err(r))
-      fail(line, "wait for %ld = %s", pid, rtext(r));
-    for (int i = 0; i < KITE_NPROC; i++)
-      if (reaped[i].pid == 0) {
-        reaped[i].pid = r;
-        reaped[i].status = st;
-        break;
-      }
-  }
-}
-
-static const char *status_text(int st)
-{
-  static char t[48];
-
-  if (st == -1)
-    return "was killed (-1)";
-  if (st >= CHILD_FAIL_BASE && st < CHILD_FAIL_BASE + 100000)
-    snprintf(t, sizeof t, "failed its check at line %d", st - CHILD_FAIL_BASE);
-  else
-    snprintf(t, sizeof t, "exited %d", st);
-  return t;
-}
-
-static void check_exit(int line, long pid, int want)
-{
-  int st = wait_for(line, pid);
-  if (st != want)
-    fail(line, "child %s, expected status %d", status_text(st), want);
-}
-#define CHECK_EXIT(pid, want) check_exit(__LINE__, (pid), (want))
 
 /* Run fn(arg) in a child that then exits 0; returns the child's pid. */
 typedef void (*child_fn)(unsigned long arg);
@@ -385,29 +202,13 @@ static void chan_close(struct chan *c)
 /* ------------------------------------------------------------------------ */
 /* Memory helpers                                                            */
 
-static long free_pages(void)
-{
-  struct kite_sysinfo si;
-  if (is_err(k_sysinfo(&si)))
-    return -1;
-  return (long)si.free_pages;
-}
-
-static long nproc(void)
-{
-  struct kite_sysinfo si;
-  if (is_err(k_sysinfo(&si)))
-    return -1;
-  return (long)si.nproc;
-}
-
 /* Map anonymous memory; the call must succeed (at addr, if MAP_FIXED). */
 static unsigned long map_ok(int line, unsigned long addr, unsigned long len, long prot, long flags)
 {
   long r = k_mmap(addr, len, prot, flags, -1, 0);
 
   if (is_err(r))
-    fail(line, "mmap(%#lx, %#lx, prot %ld, flags %#lx) = %s", addr, len, prot, flags, rtext(r));
+    fail(line, "mmap(%#lx, %#lx, prot %ld, flags %#lx) = %s", addr, len, prot, flags, errname(r));
   if ((r & (PG - 1)) || (unsigned long)r < USER_BASE || (unsigned long)r + pg_up(len) > USER_TOP)
     fail(line, "mmap(%#lx, %#lx) = %#lx: not a page-aligned user range", addr, len, r);
   if ((flags & FIXED) && (unsigned long)r != addr)
@@ -423,7 +224,7 @@ static unsigned long fmap_ok(int line, unsigned long len, long prot, long flags,
 
   if (is_err(r))
     fail(line, "mmap of fd %ld (len %#lx, prot %ld, flags %#lx, off %#lx) = %s",
-         fd, len, prot, flags, off, rtext(r));
+         fd, len, prot, flags, off, errname(r));
   if ((r & (PG - 1)) || (unsigned long)r < USER_BASE || (unsigned long)r + pg_up(len) > USER_TOP)
     fail(line, "file mmap = %#lx: not a page-aligned user range", r);
   return (unsigned long)r;
@@ -437,7 +238,7 @@ static void query(int line, unsigned long addr, struct kite_mapping *m)
   memset(m, 0xa5, sizeof *m);
   r = k_mquery(addr, m);
   if (r != 0)
-    fail(line, "mquery(%#lx) = %s", addr, rtext(r));
+    fail(line, "mquery(%#lx) = %s", addr, errname(r));
 }
 
 static const char *type_text(unsigned type)
@@ -508,7 +309,7 @@ static long maps_of(int line, long pid, struct kite_mapping *buf, long max)
 {
   long n = k_mmaps(pid, buf, max);
   if (is_err(n))
-    fail(line, "mmaps(%ld) = %s", pid, rtext(n));
+    fail(line, "mmaps(%ld) = %s", pid, errname(n));
   if (n > max)
     fail(line, "mmaps(%ld): %ld mappings, more than the %ld expected", pid, n, max);
   return n;
@@ -543,7 +344,7 @@ static unsigned long sbrk_ok(int line, long n)
 {
   long r = k_sbrk(n);
   if (is_err(r))
-    fail(line, "sbrk(%ld) = %s", n, rtext(r));
+    fail(line, "sbrk(%ld) = %s", n, errname(r));
   return (unsigned long)r;
 }
 #define SBRK(n) sbrk_ok(__LINE__, (n))
@@ -565,12 +366,12 @@ static void make_file(int line, const char *name, long size, int seed)
   long fd = k_open(name, O_NEW), r;
 
   if (is_err(fd))
-    fail(line, "create %s = %s", name, rtext(fd));
+    fail(line, "create %s = %s", name, errname(fd));
   for (long i = 0; i < size; i++)
     fbuf[i] = fpat(i, seed);
   r = k_write(fd, fbuf, size);
   if (r != size)
-    fail(line, "write %s = %s, expected %ld", name, rtext(r), size);
+    fail(line, "write %s = %s, expected %ld", name, errname(r), size);
   k_close(fd);
 }
 #define MAKE_FILE(name, size, seed) make_file(__LINE__, (name), (size), (seed))
@@ -581,12 +382,12 @@ static long read_file(int line, const char *name)
   long fd = k_open(name, O_RD), n = 0, r;
 
   if (is_err(fd))
-    fail(line, "open %s = %s", name, rtext(fd));
+    fail(line, "open %s = %s", name, errname(fd));
   while ((r = k_read(fd, fbuf + n, FILE_MAX - n)) > 0)
     n += r;
   k_close(fd);
   if (is_err(r))
-    fail(line, "read %s = %s", name, rtext(r));
+    fail(line, "read %s = %s", name, errname(r));
   return n;
 }
 #define READ_FILE(name) read_file(__LINE__, (name))
@@ -595,7 +396,7 @@ static long open_ok(int line, const char *name, long flags)
 {
   long fd = k_open(name, flags);
   if (is_err(fd))
-    fail(line, "open %s = %s", name, rtext(fd));
+    fail(line, "open %s = %s", name, errname(fd));
   return fd;
 }
 #define OPEN(name, flags) open_ok(__LINE__, (name), (flags))
@@ -891,7 +692,7 @@ static void t_mmap_hint(void)
   for (unsigned i = 0; i < sizeof hints / sizeof hints[0]; i++) {
     r = k_mmap(hints[i], 2 * PG, RW, PRIV | ANON, -1, 0);
     if (is_err(r))
-      fail(__LINE__, "mmap with hint %#lx = %s", hints[i], rtext(r));
+      fail(__LINE__, "mmap with hint %#lx = %s", hints[i], errname(r));
     if ((unsigned long)r < USER_BASE || (unsigned long)r + 2 * PG > guard.start)
       fail(__LINE__, "mmap with hint %#lx = %#lx", hints[i], r);
     EXPECT_MAP(r, r, r + 2 * PG, RW, KITE_VM_ANON);
@@ -1003,7 +804,7 @@ static void t_mmap_zero_len(void)
   /* Linux answers 0 to an empty mprotect; the contract does not say. */
   r = k_mprotect(a, 0, R);
   if (r != 0 && r != -KITE_EINVAL)
-    fail(__LINE__, "mprotect(len 0) = %s, expected 0 or EINVAL", rtext(r));
+    fail(__LINE__, "mprotect(len 0) = %s, expected 0 or EINVAL", errname(r));
   EXPECT_MAP(a, a, a + PG, RW, KITE_VM_ANON);
   CHECK_OK(k_munmap(a, PG));
 }
@@ -1558,7 +1359,7 @@ static void t_fork_lazy(void)
  */
 static void t_fork_cow_cost(void)
 {
-  const long n = quick ? 512 : 2048;
+  const long n = ktest_quick() ? 512 : 2048;
   long f0, f1, f2, f3, f4, pid;
   struct chan c;
 
@@ -2165,13 +1966,13 @@ static void t_map_limit(void)
     if (r == -KITE_ENOMEM)
       break;
     if (r != (long)(base + 2 * n * PG))
-      fail(__LINE__, "mmap number %ld = %s", n, rtext(r));
+      fail(__LINE__, "mmap number %ld = %s", n, errname(r));
     if (++n > KITE_MAX_MAPPINGS)
       fail(__LINE__, "%ld mappings, more than KITE_MAX_MAPPINGS", n0 + n);
   }
   while ((r = k_mmap(0, PG, RW, PRIV | ANON, -1, 0)) != -KITE_ENOMEM) {
     if (is_err(r) || extra == 4)
-      fail(__LINE__, "at %ld mappings: mmap = %s", n0 + n + extra, rtext(r));
+      fail(__LINE__, "at %ld mappings: mmap = %s", n0 + n + extra, errname(r));
     placed[extra++] = (unsigned long)r;
   }
   if (n0 + n + extra != KITE_MAX_MAPPINGS)
@@ -2317,7 +2118,7 @@ static void exec_fails(int line, const char *path, long want)
 
   r = k_exec(path, argv);
   if (!is_err(r) || (want && r != -want))
-    fail(line, "exec %s = %s, expected %s", path, rtext(r), want ? rtext(-want) : "an error");
+    fail(line, "exec %s = %s, expected %s", path, errname(r), want ? errname(-want) : "an error");
   n2 = maps_of(line, 0, maps_b, MAXMAPS);
   if (n2 != n)
     fail(line, "exec %s failed, but I now have %ld mappings, not %ld", path, n2, n);
@@ -2479,260 +2280,74 @@ static void t_libc_mman(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The runner                                                                */
+/* The suite                                                                 */
 
-enum { NORMAL = 0, SLOW = 1 };
-
-struct test {
-  const char *name;
-  void (*fn)(void);
-  int flags;
-};
-
-static const struct test tests[] = {
+static const struct ktest tests[] = {
   /* queries */
-  { "mquery_layout",       t_mquery_layout,          NORMAL },
-  { "mmaps_self",          t_mmaps_self,             NORMAL },
-  { "mquery_hole",         t_mquery_hole,            NORMAL },
-  { "mmaps_other",         t_mmaps_other,            NORMAL },
+  { "mquery_layout",       t_mquery_layout,          KTEST_NORMAL },
+  { "mmaps_self",          t_mmaps_self,             KTEST_NORMAL },
+  { "mquery_hole",         t_mquery_hole,            KTEST_NORMAL },
+  { "mmaps_other",         t_mmaps_other,            KTEST_NORMAL },
   /* mmap */
-  { "mmap_lazy",           t_mmap_lazy,              NORMAL },
-  { "mmap_hint",           t_mmap_hint,              NORMAL },
-  { "mmap_hint_occupied",  t_mmap_hint_occupied,     NORMAL },
-  { "mmap_fixed_replace",  t_mmap_fixed_replace,     NORMAL },
-  { "mmap_align",          t_mmap_align,             NORMAL },
-  { "mmap_zero_len",       t_mmap_zero_len,          NORMAL },
-  { "mmap_overflow",       t_mmap_overflow,          NORMAL },
-  { "mmap_bad_flags",      t_mmap_bad_flags,         NORMAL },
-  { "wx",                  t_wx,                     NORMAL },
+  { "mmap_lazy",           t_mmap_lazy,              KTEST_NORMAL },
+  { "mmap_hint",           t_mmap_hint,              KTEST_NORMAL },
+  { "mmap_hint_occupied",  t_mmap_hint_occupied,     KTEST_NORMAL },
+  { "mmap_fixed_replace",  t_mmap_fixed_replace,     KTEST_NORMAL },
+  { "mmap_align",          t_mmap_align,             KTEST_NORMAL },
+  { "mmap_zero_len",       t_mmap_zero_len,          KTEST_NORMAL },
+  { "mmap_overflow",       t_mmap_overflow,          KTEST_NORMAL },
+  { "mmap_bad_flags",      t_mmap_bad_flags,         KTEST_NORMAL },
+  { "wx",                  t_wx,                     KTEST_NORMAL },
   /* mprotect */
-  { "mprotect_errors",     t_mprotect_errors,        NORMAL },
-  { "mprotect_readonly",   t_mprotect_readonly,      NORMAL },
-  { "prot_none",           t_prot_none,              NORMAL },
+  { "mprotect_errors",     t_mprotect_errors,        KTEST_NORMAL },
+  { "mprotect_readonly",   t_mprotect_readonly,      KTEST_NORMAL },
+  { "prot_none",           t_prot_none,              KTEST_NORMAL },
   /* munmap */
-  { "munmap_unaligned",    t_munmap_unaligned,       NORMAL },
-  { "munmap_split",        t_munmap_split,           NORMAL },
-  { "munmap_multi",        t_munmap_multi,           NORMAL },
-  { "munmap_special",      t_munmap_special,         NORMAL },
-  { "kernel_window",       t_kernel_window,          NORMAL },
+  { "munmap_unaligned",    t_munmap_unaligned,       KTEST_NORMAL },
+  { "munmap_split",        t_munmap_split,           KTEST_NORMAL },
+  { "munmap_multi",        t_munmap_multi,           KTEST_NORMAL },
+  { "munmap_special",      t_munmap_special,         KTEST_NORMAL },
+  { "kernel_window",       t_kernel_window,          KTEST_NORMAL },
   /* fork */
-  { "cow_parent_first",    t_cow_parent_first,       NORMAL },
-  { "cow_child_first",     t_cow_child_first,        NORMAL },
-  { "fork_lazy",           t_fork_lazy,              NORMAL },
-  { "fork_cow_cost",       t_fork_cow_cost,          NORMAL },
-  { "shared_anon",         t_shared_anon,            NORMAL },
+  { "cow_parent_first",    t_cow_parent_first,       KTEST_NORMAL },
+  { "cow_child_first",     t_cow_child_first,        KTEST_NORMAL },
+  { "fork_lazy",           t_fork_lazy,              KTEST_NORMAL },
+  { "fork_cow_cost",       t_fork_cow_cost,          KTEST_NORMAL },
+  { "shared_anon",         t_shared_anon,            KTEST_NORMAL },
   /* files */
-  { "file_shared",         t_file_shared,            NORMAL },
-  { "file_shared_exit",    t_file_shared_exit,       NORMAL },
-  { "file_shared_two_maps", t_file_shared_two_maps,  NORMAL },
-  { "file_private",        t_file_private,           NORMAL },
-  { "file_offset",         t_file_offset,            NORMAL },
-  { "file_eof",            t_file_eof,               NORMAL },
-  { "file_errors",         t_file_errors,            NORMAL },
-  { "file_exec",           t_file_exec,              NORMAL },
+  { "file_shared",         t_file_shared,            KTEST_NORMAL },
+  { "file_shared_exit",    t_file_shared_exit,       KTEST_NORMAL },
+  { "file_shared_two_maps", t_file_shared_two_maps,  KTEST_NORMAL },
+  { "file_private",        t_file_private,           KTEST_NORMAL },
+  { "file_offset",         t_file_offset,            KTEST_NORMAL },
+  { "file_eof",            t_file_eof,               KTEST_NORMAL },
+  { "file_errors",         t_file_errors,            KTEST_NORMAL },
+  { "file_exec",           t_file_exec,              KTEST_NORMAL },
   /* brk */
-  { "brk_lazy",            t_brk_lazy,               NORMAL },
-  { "brk_shrink_kill",     t_brk_shrink_kill,        NORMAL },
-  { "brk_limits",          t_brk_limits,             NORMAL },
+  { "brk_lazy",            t_brk_lazy,               KTEST_NORMAL },
+  { "brk_shrink_kill",     t_brk_shrink_kill,        KTEST_NORMAL },
+  { "brk_limits",          t_brk_limits,             KTEST_NORMAL },
   /* stack */
-  { "guard_hit",           t_guard_hit,              NORMAL },
-  { "stack_use",           t_stack_use,              NORMAL },
+  { "guard_hit",           t_guard_hit,              KTEST_NORMAL },
+  { "stack_use",           t_stack_use,              KTEST_NORMAL },
   /* exec, system calls, the C library */
-  { "exec_fail",           t_exec_fail,              NORMAL },
-  { "syscall_io",          t_syscall_io,             NORMAL },
-  { "libc_mman",           t_libc_mman,              NORMAL },
+  { "exec_fail",           t_exec_fail,              KTEST_NORMAL },
+  { "syscall_io",          t_syscall_io,             KTEST_NORMAL },
+  { "libc_mman",           t_libc_mman,              KTEST_NORMAL },
   /* limits */
-  { "map_limit",           t_map_limit,              NORMAL },
-  { "oom_mmap",            t_oom_mmap,               SLOW },
+  { "map_limit",           t_map_limit,              KTEST_NORMAL },
+  { "oom_mmap",            t_oom_mmap,               KTEST_SLOW },
 };
-#define NTESTS ((int)(sizeof tests / sizeof tests[0]))
 
-static long base_nproc;          /* processes when the suite started */
-
-/* Wait (up to 3 s) for orphans of the test to be reaped by init. */
-static void settle_procs(void)
-{
-  for (int t = 0; t < 300 && nproc() > base_nproc; t++)
-    k_sleep(1);
-}
-
-/*
- * Free pages once the test is over. Memory is given back when a process
- * is reaped, so this is normally exact at once; give a slow reaper up to
- * half a second before calling it a leak.
- */
-static long settled_free(long want)
-{
-  long now = free_pages();
-
-  for (int t = 0; t < 50 && now < want; t++) {
-    k_sleep(1);
-    now = free_pages();
-  }
-  return now;
-}
-
-/* Run test i in a child; returns 1 if it passed, writing the reason in why if not. */
-static int run_in_child(int i, char *why, int len)
-{
-  int p[2], st = 0;
-  long pid, r, before, after;
-
-  if (is_err(k_pipe(p))) {
-    snprintf(why, len, "runner: pipe failed");
-    return 0;
-  }
-  before = free_pages();
-  pid = k_fork();
-  if (pid == 0) {
-    k_close(p[0]);
-    report_fd = p[1];
-    test_pid = k_getpid();
-    if (i >= 0)
-      tests[i].fn();
-    k_exit(0);
-  }
-  k_close(p[1]);
-  if (is_err(pid)) {
-    k_close(p[0]);
-    snprintf(why, len, "runner: fork = %s", rtext(pid));
-    return 0;
-  }
-  while ((r = k_wait(&st)) != pid) {
-    if (is_err(r)) {
-      k_close(p[0]);
-      snprintf(why, len, "runner: wait = %s", rtext(r));
-      return 0;
-    }
-  }
-  settle_procs();
-  after = settled_free(before);
-
-  int ok = st == 0;
-  if (st == FAIL_STATUS) {
-    char rec[REPORT_LEN + 1];
-    memset(rec, 0, sizeof rec);
-    if (k_read(p[0], rec, REPORT_LEN) > 0)
-      snprintf(why, len, "%s", rec);
-    else
-      snprintf(why, len, "test exited %d without a report", st);
-  } else if (st == -1) {
-    snprintf(why, len, "test process killed by the kernel (-1)");
-  } else if (st != 0) {
-    snprintf(why, len, "test process %s", status_text(st));
-  }
-  k_close(p[0]);
-  if (nproc() > base_nproc) {
-    int n = ok ? 0 : (int)strlen(why);
-    snprintf(why + n, len - n, "%s%ld processes left behind", ok ? "" : "; ",
-             nproc() - base_nproc);
-    ok = 0;
-  }
-  if (after < before) {
-    int n = ok ? 0 : (int)strlen(why);
-    snprintf(why + n, len - n, "%sleaked %ld pages (%ld free before, %ld after)",
-             ok ? "" : "; ", before - after, before, after);
-    ok = 0;
-  }
-  return ok;
-}
-
-static int run_test(int i)
-{
-  char why[REPORT_LEN + 96];
-  int ok;
-
-  printf("test %s: ", tests[i].name);
-  fflush(stdout);
-  ok = run_in_child(i, why, sizeof why);
-  if (ok)
-    printf("OK\n");
-  else
-    printf("FAIL %s\n", why);
-  fflush(stdout);
-  return ok;
-}
-
-static int find_test(const char *name)
-{
-  for (int i = 0; i < NTESTS; i++)
-    if (strcmp(tests[i].name, name) == 0)
-      return i;
-  return -1;
-}
-
-static int usage(void)
-{
-  fprintf(stderr, "usage: memtests [-q] [-l] [-a NAME] [NAME...]\n");
-  return 2;
-}
-
-/*
- * Before the first test: run an empty test through the same path, so the
- * runner's own lazily-filled pages (stack, stdio) are in place and each
- * test's before/after counts differ only by what the test did.
- */
-static void warm_up(void)
-{
-  char why[REPORT_LEN + 96];
-
-  base_nproc = nproc();
-  run_in_child(-1, why, sizeof why);
-  run_in_child(-1, why, sizeof why);
-  k_sleep(1);
-}
+static const struct ktest_suite suite = {
+  .name = "memtests",
+  .tests = tests,
+  .ntests = sizeof tests / sizeof tests[0],
+  .leaks = KTEST_LEAKS_EACH,
+  .names_with_after = 1,
+};
 
 int main(int argc, char **argv)
 {
-  static char selected[NTESTS];
-  const char *after = NULL;
-  int named = 0, list = 0, passed = 0, failed = 0;
-
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-q") == 0) {
-      quick = 1;
-    } else if (strcmp(argv[i], "-l") == 0) {
-      list = 1;
-    } else if (strcmp(argv[i], "-a") == 0) {
-      if (++i >= argc || find_test(argv[i]) < 0)
-        return usage();
-      after = argv[i];
-    } else if (argv[i][0] == '-') {
-      return usage();
-    } else {
-      int t = find_test(argv[i]);
-      if (t < 0) {
-        fprintf(stderr, "memtests: no test named %s\n", argv[i]);
-        return 2;
-      }
-      selected[t] = 1;
-      named = 1;
-    }
-  }
-  if (list) {
-    for (int i = 0; i < NTESTS; i++)
-      printf("%s%s\n", tests[i].name, tests[i].flags & SLOW ? " (slow)" : "");
-    return 0;
-  }
-  if (!named)
-    for (int i = 0; i < NTESTS; i++)
-      selected[i] = !(quick && (tests[i].flags & SLOW));
-  /* -a with names: the named tests after NAME (how the harness resumes). */
-  for (int i = 0; after && i <= find_test(after); i++)
-    selected[i] = 0;
-
-  printf("memtests: starting%s\n", quick ? " (quick)" : "");
-  fflush(stdout);
-  warm_up();
-  for (int i = 0; i < NTESTS; i++) {
-    if (!selected[i])
-      continue;
-    if (run_test(i))
-      passed++;
-    else
-      failed++;
-  }
-  printf("memtests: %d passed, %d failed\n", passed, failed);
-  fflush(stdout);
-  return failed ? 1 : 0;
+  return ktest_main(argc, argv, &suite);
 }

@@ -2,18 +2,10 @@
  * uaccesstests: hostile user pointers against every Kite system call that
  * takes one.
  *
- *   uaccesstests            run every test
- *   uaccesstests -q         quick: skip the tests marked SLOW
- *   uaccesstests -l         list the test names, one a line
- *   uaccesstests NAME...    run only the named tests
- *   uaccesstests -a NAME    run the tests that come after NAME in the table
- *                           (scripts/run-tests uses this to go on after a
- *                           test hung or panicked the kernel)
+ *   uaccesstests [-q] [-l] [-a NAME] [NAME...]
  *
- * Output protocol (the one usertests uses; scripts/run-tests parses it):
- *   for each test:  "test NAME: " then "OK" or "FAIL reason", newline
- *   at the end:     "uaccesstests: N passed, N failed"
- * The exit status is 0 iff every test passed.
+ * The flags, the output protocol and how each test runs in a child of its
+ * own are the test runner's: see user/lib/ktest.h.
  *
  * The contract under test (DESIGN.md, "User memory access"):
  *  - a user range that wraps, reaches past the top of user space or into
@@ -45,33 +37,27 @@
  * (SYS_faultinject: the next user copy fails after n bytes) drives the
  * partial-copy paths without crafting page layouts.
  *
- * How a test runs. The runner forks one child per test; a failing check
- * writes one fixed-size record into a pipe and exits with FAIL_STATUS.
- * Processes a test forks in turn report through their exit status:
- * CHILD_FAIL_BASE + the line of the failed check. Around every test the
- * runner compares the free-page count taken before forking the child
- * with the count after reaping it: a test that leaks a page fails.
+ * A wrong result of the hostile-call matrix is a soft failure
+ * (ktest_soft_fail): the test goes on through the rest of the matrix. Around
+ * every test the runner compares the free-page count taken before forking
+ * the child with the count after reaping it (KTEST_LEAKS_EACH): a test
+ * that leaks a page fails.
  *
  * Every call goes through kite_syscall(), which returns the kernel's raw
  * result, so each error number is checked exactly. Tests work in "/" with
  * names starting "ua_" and remove what they create.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kite.h"
+#include "ktest.h"
 #include <kite/mman.h>
 
 #define PG              KITE_PGSIZE
-#define FAIL_STATUS     77       /* test child: a failure record is in the pipe */
 #define REFUSED_STATUS  3        /* this program, exec'd with a foreign argv[0] */
-#define CHILD_FAIL_BASE 10000    /* grandchild: CHILD_FAIL_BASE + line of the check */
-#define REPORT_LEN      400      /* one failure record; far below a pipe's capacity */
 #define SELF            "/uaccesstests"
 #define REFUSE_NAME     "ua-refuse"   /* argv[0] that makes this program exit 3 */
-#define SUITE           "uaccesstests"
 
 /* Kite's user address space (see kernel/arch/memlayout.h): user pages lie
  * below USER_TOP; the trap frame and the trampoline sit above it, mapped
@@ -87,10 +73,6 @@
 #define DST             "ua_dst"
 #define NEWNAME         "ua_new"          /* what a wrong link() would create */
 
-static int quick;                /* -q: skip SLOW tests */
-static int report_fd = -1;       /* test child: write end of the runner's pipe */
-static long test_pid;            /* pid of the current test child */
-
 int main(int argc, char **argv);
 
 static char buf[16384];
@@ -103,7 +85,6 @@ static const char rodata_text[] = "uaccesstests read-only data: the kernel must 
 #define KSYS6(n, a, b, c, d, e, f) \
   kite_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
-static long k_fork(void)                  { return KSYS0(SYS_fork); }
 static __attribute__((noreturn)) void k_exit(long st) { KSYS1(SYS_exit, st); for (;;) ; }
 static long k_wait(void *st)              { return KSYS1(SYS_wait, st); }
 static long k_pipe(void *fds)             { return KSYS1(SYS_pipe, fds); }
@@ -113,10 +94,8 @@ static long k_exec(const void *path, const void *argv) { return KSYS2(SYS_exec, 
 static long k_fstat(long fd, void *st)    { return KSYS2(SYS_fstat, fd, st); }
 static long k_chdir(const void *path)     { return KSYS1(SYS_chdir, path); }
 static long k_dup(long fd)                { return KSYS1(SYS_dup, fd); }
-static long k_getpid(void)                { return KSYS0(SYS_getpid); }
 static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
 static long k_brk(unsigned long a)        { return KSYS1(SYS_brk, a); }
-static long k_sleep(long ticks)           { return KSYS1(SYS_sleep, ticks); }
 static long k_open(const void *path, long flags) { return KSYS2(SYS_open, path, flags); }
 static long k_mknod(const void *path)     { return KSYS3(SYS_mknod, path, KITE_CONSOLE_MAJOR, 0); }
 static long k_unlink(const void *path)    { return KSYS1(SYS_unlink, path); }
@@ -148,146 +127,23 @@ static long k_bench(long op, const void *p, unsigned long size, long iters)
 #define PROT_RW  (KITE_PROT_READ | KITE_PROT_WRITE)
 #define MAP_ANON_PRIV (KITE_MAP_PRIVATE | KITE_MAP_ANONYMOUS)
 
-/* A raw result is an error when it lies in [-4095, -1]. */
-static int is_err(long r) { return r < 0 && r >= -4095; }
-
 /* ------------------------------------------------------------------------ */
 /* Reporting failures                                                        */
-
-static const char *errname(long r)
-{
-  static const struct { int e; const char *name; } names[] = {
-    { KITE_EPERM, "EPERM" }, { KITE_ENOENT, "ENOENT" }, { KITE_ESRCH, "ESRCH" },
-    { KITE_EINTR, "EINTR" }, { KITE_EIO, "EIO" }, { KITE_ENXIO, "ENXIO" },
-    { KITE_E2BIG, "E2BIG" }, { KITE_ENOEXEC, "ENOEXEC" }, { KITE_EBADF, "EBADF" },
-    { KITE_ECHILD, "ECHILD" }, { KITE_EAGAIN, "EAGAIN" }, { KITE_ENOMEM, "ENOMEM" },
-    { KITE_EACCES, "EACCES" }, { KITE_EFAULT, "EFAULT" }, { KITE_EBUSY, "EBUSY" },
-    { KITE_EEXIST, "EEXIST" }, { KITE_EXDEV, "EXDEV" }, { KITE_ENODEV, "ENODEV" },
-    { KITE_ENOTDIR, "ENOTDIR" }, { KITE_EISDIR, "EISDIR" }, { KITE_EINVAL, "EINVAL" },
-    { KITE_ENFILE, "ENFILE" }, { KITE_EMFILE, "EMFILE" }, { KITE_ENOTTY, "ENOTTY" },
-    { KITE_EFBIG, "EFBIG" }, { KITE_ENOSPC, "ENOSPC" }, { KITE_ESPIPE, "ESPIPE" },
-    { KITE_EMLINK, "EMLINK" }, { KITE_EPIPE, "EPIPE" }, { KITE_ERANGE, "ERANGE" },
-    { KITE_ENOSYS, "ENOSYS" }, { KITE_ENOTEMPTY, "ENOTEMPTY" },
-    { KITE_ENAMETOOLONG, "ENAMETOOLONG" },
-  };
-  static char text[4][24];
-  static int next;
-  char *t = text[next++ % 4];
-
-  if (is_err(r)) {
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-      if (names[i].e == -r)
-        return names[i].name;
-    snprintf(t, sizeof text[0], "error %ld", -r);
-  } else if (r > 0xffff || r < 0) {
-    snprintf(t, sizeof text[0], "%#lx", r);
-  } else {
-    snprintf(t, sizeof text[0], "%ld", r);
-  }
-  return t;
-}
-
-/*
- * Wrong results of the hostile-call matrix are "soft": the test goes on
- * through the rest of the matrix, and the first wrong result is reported
- * with a count of the others when the test ends or fails hard.
- */
-static int soft_count;
-static char soft_first[REPORT_LEN / 2];
-
-/*
- * Fail the current check. In the test child: write the record, exit with
- * FAIL_STATUS. In any process the test forked: exit with the line number.
- */
-static void fail(int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-static void fail(int line, const char *fmt, ...)
-{
-  if (report_fd >= 0 && k_getpid() == test_pid) {
-    char rec[REPORT_LEN];
-    va_list ap;
-    int n = 0;
-
-    memset(rec, 0, sizeof rec);
-    if (soft_count > 0)
-      n = snprintf(rec, sizeof rec, "%s (%d wrong results in all); then ", soft_first, soft_count);
-    n += snprintf(rec + n, sizeof rec - n, "line %d: ", line);
-    va_start(ap, fmt);
-    vsnprintf(rec + n, sizeof rec - n, fmt, ap);
-    va_end(ap);
-    k_write(report_fd, rec, sizeof rec);
-    k_exit(FAIL_STATUS);
-  }
-  k_exit(CHILD_FAIL_BASE + line);
-}
-
-/* The end of a test: report soft failures, if any. */
-static void finish_test(void)
-{
-  if (soft_count > 0) {
-    char rec[REPORT_LEN];
-    memset(rec, 0, sizeof rec);
-    snprintf(rec, sizeof rec, "%s (%d wrong results in all)", soft_first, soft_count);
-    k_write(report_fd, rec, sizeof rec);
-    k_exit(FAIL_STATUS);
-  }
-  k_exit(0);
-}
-
-#define CHECK(c) do { if (!(c)) fail(__LINE__, "%s", #c); } while (0)
-
-#define CHECK_EQ(a, b) do {                                              \
-    long _a = (long)(a), _b = (long)(b);                                  \
-    if (_a != _b)                                                         \
-      fail(__LINE__, "%s = %s, expected %s", #a, errname(_a), errname(_b)); \
-  } while (0)
-
-/* The call must succeed (return >= 0); evaluates to its result. */
-#define CHECK_OK(x) ({                                                   \
-    long _r = (long)(x);                                                  \
-    if (is_err(_r))                                                       \
-      fail(__LINE__, "%s = %s", #x, errname(_r));                         \
-    _r; })
-
-/* The call must fail with exactly -E. */
-#define CHECK_ERR(x, E) do {                                             \
-    long _r = (long)(x);                                                  \
-    if (_r != -(E))                                                       \
-      fail(__LINE__, "%s = %s, expected %s", #x, errname(_r), errname(-(E))); \
-  } while (0)
-
-/* The call must fail with -E1 or -E2 (the contract allows either). */
-#define CHECK_ERR2(x, E1, E2) do {                                       \
-    long _r = (long)(x);                                                  \
-    if (_r != -(E1) && _r != -(E2))                                       \
-      fail(__LINE__, "%s = %s, expected %s or %s", #x, errname(_r),      \
-           errname(-(E1)), errname(-(E2)));                               \
-  } while (0)
 
 /* r, the result of `what` given hostile address a, must be -EFAULT.
  * line is the test's line, so a shared helper still says who called it. */
 static void expect_efault(int line, const char *what, unsigned long a, long r)
 {
-  if (r == -KITE_EFAULT)
-    return;
-  if (soft_count++ == 0)
-    snprintf(soft_first, sizeof soft_first, "line %d: %s %#lx = %s, expected EFAULT", line,
-             what, a, errname(r));
+  if (r != -KITE_EFAULT)
+    ktest_soft_fail(line, "%s %#lx = %s, expected EFAULT", what, a, errname(r));
 }
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
 
-static long xfork(int line)
-{
-  long pid = k_fork();
-  if (is_err(pid))
-    fail(line, "fork = %s", errname(pid));
-  return pid;
-}
-#define XFORK() xfork(__LINE__)
-
-/* Wait for the only child pid; require exit status want. */
-static void check_exit(int line, long pid, int want)
+/* Wait for the only child, pid: no other may exit first. Require exit
+ * status want. */
+static void check_sole_exit(int line, long pid, int want)
 {
   int st = 0;
   long r = k_wait(&st);
@@ -295,29 +151,13 @@ static void check_exit(int line, long pid, int want)
     fail(line, "wait = %s, expected child %ld", errname(r), pid);
   if (st == want)
     return;
-  if (st >= CHILD_FAIL_BASE && st < CHILD_FAIL_BASE + 100000)
-    fail(line, "child failed its check at line %d", st - CHILD_FAIL_BASE);
+  if (st >= KTEST_CHILD_FAIL_BASE && st < KTEST_CHILD_FAIL_BASE + 100000)
+    fail(line, "child failed its check at line %d", st - KTEST_CHILD_FAIL_BASE);
   if (st == -1)
     fail(line, "child killed by the kernel (-1), expected status %d", want);
   fail(line, "child exited %d, expected %d", st, want);
 }
-#define CHECK_EXIT(pid, want) check_exit(__LINE__, (pid), (want))
-
-static long free_pages(void)
-{
-  struct kite_sysinfo si;
-  if (is_err(k_sysinfo(&si)))
-    return -1;
-  return (long)si.free_pages;
-}
-
-static long nproc(void)
-{
-  struct kite_sysinfo si;
-  if (is_err(k_sysinfo(&si)))
-    return -1;
-  return (long)si.nproc;
-}
+#define CHECK_SOLE_EXIT(pid, want) check_sole_exit(__LINE__, (pid), (want))
 
 /* Byte i of the test pattern; seeds make different files differ. */
 static char pat(long i, long seed) { return (char)((i * 7 + seed * 13 + (i >> 8)) & 0xff); }
@@ -1279,7 +1119,7 @@ static void cow_round(char *area)
   CHECK_ALL(area + PG, PG, 'Q');
   k_close(fd);
   CHECK_EQ(k_write(to_child[1], "2", 1), 1);
-  CHECK_EXIT(pid, 0);
+  CHECK_SOLE_EXIT(pid, 0);
   CHECK_ALL(area, PG, 'P');
   CHECK_ALL(area + PG, PG, 'Q');
   CHECK_ALL(area + 2 * PG, PG, 'P');
@@ -1564,7 +1404,7 @@ static void t_inject_exec(void)
     }
     k_exit(4);        /* never got through */
   }
-  CHECK_EXIT(pid, REFUSED_STATUS);
+  CHECK_SOLE_EXIT(pid, REFUSED_STATUS);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1693,239 +1533,54 @@ static void t_bench_args(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The runner                                                                */
+/* The suite                                                                 */
 
-enum { NORMAL = 0, SLOW = 1 };
-
-struct test {
-  const char *name;
-  void (*fn)(void);
-  int flags;
-};
-
-static const struct test tests[] = {
+static const struct ktest tests[] = {
   /* hostile classes */
-  { "null",          t_null,          NORMAL },
-  { "kernel",        t_kernel,        NORMAL },
-  { "top",           t_top,           NORMAL },
-  { "wrap",          t_wrap,          NORMAL },
-  { "huge",          t_huge,          NORMAL },
-  { "hole",          t_hole,          NORMAL },
-  { "strings",       t_strings,       NORMAL },
-  { "guard",         t_guard,         NORMAL },
-  { "kwindow",       t_kwindow,       NORMAL },
-  { "readonly",      t_readonly,      NORMAL },
-  { "protnone",      t_protnone,      NORMAL },
-  { "cow",           t_cow,           NORMAL },
-  { "lazy",          t_lazy,          NORMAL },
+  { "null",          t_null,          KTEST_NORMAL },
+  { "kernel",        t_kernel,        KTEST_NORMAL },
+  { "top",           t_top,           KTEST_NORMAL },
+  { "wrap",          t_wrap,          KTEST_NORMAL },
+  { "huge",          t_huge,          KTEST_NORMAL },
+  { "hole",          t_hole,          KTEST_NORMAL },
+  { "strings",       t_strings,       KTEST_NORMAL },
+  { "guard",         t_guard,         KTEST_NORMAL },
+  { "kwindow",       t_kwindow,       KTEST_NORMAL },
+  { "readonly",      t_readonly,      KTEST_NORMAL },
+  { "protnone",      t_protnone,      KTEST_NORMAL },
+  { "cow",           t_cow,           KTEST_NORMAL },
+  { "lazy",          t_lazy,          KTEST_NORMAL },
   /* the fault-injection knob */
-  { "inject_read",   t_inject_read,   NORMAL },
-  { "inject_write",  t_inject_write,  NORMAL },
-  { "inject_pipe",   t_inject_pipe,   NORMAL },
-  { "inject_zero",   t_inject_zero,   NORMAL },
-  { "inject_values", t_inject_values, NORMAL },
-  { "inject_exec",   t_inject_exec,   SLOW },
+  { "inject_read",   t_inject_read,   KTEST_NORMAL },
+  { "inject_write",  t_inject_write,  KTEST_NORMAL },
+  { "inject_pipe",   t_inject_pipe,   KTEST_NORMAL },
+  { "inject_zero",   t_inject_zero,   KTEST_NORMAL },
+  { "inject_values", t_inject_values, KTEST_NORMAL },
+  { "inject_exec",   t_inject_exec,   KTEST_SLOW },
   /* address arguments */
-  { "mman_args",     t_mman_args,     NORMAL },
-  { "bench_args",    t_bench_args,    NORMAL },
+  { "mman_args",     t_mman_args,     KTEST_NORMAL },
+  { "bench_args",    t_bench_args,    KTEST_NORMAL },
 };
-#define NTESTS ((int)(sizeof tests / sizeof tests[0]))
 
-static long base_nproc;          /* processes when the suite started */
-
-/* Wait (up to 3 s) for orphans of a test to be reaped by init. */
-static void settle(void)
+static const char *refused_text(int st)
 {
-  for (int t = 0; t < 300 && nproc() > base_nproc; t++)
-    k_sleep(1);
+  if (st == REFUSED_STATUS)
+    return "exited 3: an exec that should have failed ran this program";
+  return NULL;
 }
 
-static void status_reason(int st, char *why, int len)
-{
-  if (st == -1)
-    snprintf(why, len, "test process killed by the kernel (-1)");
-  else if (st == REFUSED_STATUS)
-    snprintf(why, len, "an exec that should have failed ran this program (status %d)", st);
-  else if (st >= CHILD_FAIL_BASE && st < CHILD_FAIL_BASE + 100000)
-    snprintf(why, len, "a process the test forked failed its check at line %d",
-             st - CHILD_FAIL_BASE);
-  else
-    snprintf(why, len, "test process exited %d", st);
-}
-
-/* Run test i in a child; returns 1 if it passed, writing the reason in why if not. */
-static int run_in_child(int i, char *why, int len)
-{
-  int p[2], st = 0;
-  long pid, r;
-
-  if (is_err(k_pipe(p))) {
-    snprintf(why, len, "runner: pipe failed");
-    return 0;
-  }
-  pid = k_fork();
-  if (pid == 0) {
-    k_close(p[0]);
-    report_fd = p[1];
-    test_pid = k_getpid();
-    tests[i].fn();
-    finish_test();
-  }
-  k_close(p[1]);
-  if (is_err(pid)) {
-    k_close(p[0]);
-    snprintf(why, len, "runner: fork = %s", errname(pid));
-    return 0;
-  }
-  while ((r = k_wait(&st)) != pid) {
-    if (is_err(r)) {
-      k_close(p[0]);
-      snprintf(why, len, "runner: wait = %s", errname(r));
-      return 0;
-    }
-  }
-  if (st == 0) {
-    k_close(p[0]);
-    return 1;
-  }
-  if (st == FAIL_STATUS) {
-    char rec[REPORT_LEN + 1];
-    memset(rec, 0, sizeof rec);
-    if (k_read(p[0], rec, REPORT_LEN) > 0)
-      snprintf(why, len, "%s", rec);
-    else
-      snprintf(why, len, "test exited %d without a report", st);
-  } else {
-    status_reason(st, why, len);
-  }
-  k_close(p[0]);
-  return 0;
-}
-
-/* Run test i with a free-page check around it: the baseline is taken
- * before the child is forked, the count compared once it is reaped. */
-static int run_test(int i)
-{
-  char why[REPORT_LEN + 64];
-  long before, lost;
-  int ok;
-
-  printf("test %s: ", tests[i].name);
-  fflush(stdout);
-  before = free_pages();
-  ok = run_in_child(i, why, sizeof why);
-  settle();
-  lost = before - free_pages();
-  if (ok && nproc() > base_nproc) {
-    snprintf(why, sizeof why, "%ld processes left behind", nproc() - base_nproc);
-    ok = 0;
-  }
-  if (ok && lost > 0) {
-    snprintf(why, sizeof why, "leaked %ld pages (%ld free before, %ld after)", lost, before,
-             before - lost);
-    ok = 0;
-  }
-  if (ok)
-    printf("OK\n");
-  else
-    printf("FAIL %s\n", why);
-  fflush(stdout);
-  return ok;
-}
-
-static int find_test(const char *name)
-{
-  for (int i = 0; i < NTESTS; i++)
-    if (strcmp(tests[i].name, name) == 0)
-      return i;
-  return -1;
-}
-
-static int usage(void)
-{
-  fprintf(stderr, "usage: " SUITE " [-q] [-l] [-a NAME] [NAME...]\n");
-  return 2;
-}
-
-/* Fault in what the runner itself touches as it goes (stdio buffers,
- * stack) before any baseline is taken. */
-static void warm_up(void)
-{
-  long pid = k_fork();
-  if (pid == 0)
-    k_exit(0);
-  if (pid > 0)
-    while (k_wait(NULL) != pid)
-      ;
-  base_nproc = nproc();
-}
-
-/* Started by a shell, argv[0] names us; an exec a test expected to fail
- * that went through has argv[0] REFUSE_NAME or worse. */
-static int started_as_suite(int argc, char **argv)
-{
-  size_t n = strlen(SUITE), m;
-  if (argc < 1 || argv == NULL || argv[0] == NULL)
-    return 0;
-  m = strlen(argv[0]);
-  return m >= n && strcmp(argv[0] + m - n, SUITE) == 0;
-}
+static const struct ktest_suite suite = {
+  .name = "uaccesstests",
+  .tests = tests,
+  .ntests = sizeof tests / sizeof tests[0],
+  .leaks = KTEST_LEAKS_EACH,
+  /* An exec a test expected to fail that went through has argv[0]
+   * REFUSE_NAME or worse. */
+  .refuse_status = REFUSED_STATUS,
+  .explain_status = refused_text,
+};
 
 int main(int argc, char **argv)
 {
-  static char selected[NTESTS];
-  const char *after = NULL;
-  int named = 0, list = 0, passed = 0, failed = 0;
-
-  if (!started_as_suite(argc, argv))
-    return REFUSED_STATUS;
-
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-q") == 0) {
-      quick = 1;
-    } else if (strcmp(argv[i], "-l") == 0) {
-      list = 1;
-    } else if (strcmp(argv[i], "-a") == 0) {
-      if (++i >= argc || find_test(argv[i]) < 0)
-        return usage();
-      after = argv[i];
-    } else if (argv[i][0] == '-') {
-      return usage();
-    } else {
-      int t = find_test(argv[i]);
-      if (t < 0) {
-        fprintf(stderr, SUITE ": no test named %s\n", argv[i]);
-        return 2;
-      }
-      selected[t] = 1;
-      named = 1;
-    }
-  }
-  if (list) {
-    for (int i = 0; i < NTESTS; i++)
-      printf("%s%s\n", tests[i].name, tests[i].flags & SLOW ? " (slow)" : "");
-    return 0;
-  }
-  if (named && after)
-    return usage();
-  if (!named) {
-    int start = after ? find_test(after) + 1 : 0;
-    for (int i = start; i < NTESTS; i++)
-      selected[i] = !(quick && (tests[i].flags & SLOW));
-  }
-
-  printf(SUITE ": starting%s\n", quick ? " (quick)" : "");
-  fflush(stdout);
-  warm_up();
-  for (int i = 0; i < NTESTS; i++) {
-    if (!selected[i])
-      continue;
-    if (run_test(i))
-      passed++;
-    else
-      failed++;
-  }
-  printf(SUITE ": %d passed, %d failed\n", passed, failed);
-  fflush(stdout);
-  return failed ? 1 : 0;
+  return ktest_main(argc, argv, &suite);
 }

@@ -1,26 +1,12 @@
 /*
  * usertests: Kite's in-QEMU test suite of the system-call interface.
  *
- *   usertests            run every test
- *   usertests -q         quick: skip the slow tests (marked SLOW below)
- *   usertests -l         list the test names, one a line
- *   usertests NAME...    run only the named tests
- *   usertests -a NAME    run the tests that come after NAME in the table
- *                        (scripts/run-tests uses this to go on after a test
- *                        hung or panicked the kernel)
+ *   usertests [-q] [-l] [-a NAME] [NAME...]
  *
- * Output protocol (scripts/run-tests parses it):
- *   for each test:  "test NAME: " then "OK" or "FAIL reason", newline
- *   at the end:     "usertests: N passed, N failed"
- * The exit status is 0 iff every test passed.
- *
- * How a test runs. The runner forks one child per test, so a test that
- * crashes, exits early, changes its working directory or leaves its heap
- * in a mess cannot disturb the next one. A failing check in the test
- * child writes one fixed-size record to a pipe and exits with
- * FAIL_STATUS; the runner prints the record. Processes that a test forks
- * in turn report through their exit status only: CHILD_FAIL_BASE + the
- * source line of the failed check (wait() passes the whole int through).
+ * The flags, the output protocol and how each test runs in a child of its
+ * own are the test runner's: see user/lib/ktest.h. Here -q also makes a
+ * few tests use smaller counts. The suite as a whole must give its pages
+ * back (the "leaks" entry, last in the table), within LEAK_SLACK.
  *
  * Tests call the kernel through kite_syscall(), which returns the raw
  * result (a negative KITE_E* number on failure), so every error number is
@@ -29,31 +15,29 @@
  * Every test works in the root directory with names that start with
  * "ut_", and removes what it created.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kite.h"
+#include "ktest.h"
 
 #define PG              KITE_PGSIZE
-#define FAIL_STATUS     77       /* test child: "a failure record is in the pipe" */
-#define CHILD_FAIL_BASE 10000    /* grandchild: CHILD_FAIL_BASE + line of the check */
 #define EXEC_FAIL_BASE  20000    /* exec helper child: EXEC_FAIL_BASE + errno of exec */
-#define REPORT_LEN      160      /* one failure record; far below any pipe's capacity */
 #define SELF            "/usertests"
 #define ECHO_NAME       "ut-echo" /* argv[0] that makes this program echo its argv */
 #define REFUSE_NAME     "ut-refuse" /* argv[0] that makes this program exit 3 */
+#define REFUSED_STATUS  3
 
-/* Free pages the whole suite may leave behind (see t_leaks). */
+/*
+ * Free pages the whole suite may leave behind (the "leaks" entry): pages
+ * the runner itself faults in lazily as it goes (stack and stdio buffer
+ * pages and the page-table pages that map them). The runner warms these
+ * up before the baseline is taken, so real leaks of even one page per
+ * test exceed the slack after a few tests.
+ */
 #define LEAK_SLACK      16
 /* Free pages a single grow-then-release test may leave (page-table pages). */
 #define PT_SLACK        8
-
-static int quick;                /* -q: skip SLOW tests, use smaller counts */
-static int report_fd = -1;       /* test child: write end of the runner's pipe */
-static long test_pid;            /* pid of the current test child */
-static long runner_pid;
 
 static char buf[16384];
 static char buf2[16384];
@@ -90,166 +74,8 @@ static long k_sysinfo(struct kite_sysinfo *si) { return KSYS1(SYS_sysinfo, si); 
 #define O_RW     KITE_O_RDWR
 #define O_NEW    (KITE_O_CREAT | KITE_O_TRUNC | KITE_O_RDWR)
 
-/* A raw result is an error when it lies in [-4095, -1]. */
-static int is_err(long r) { return r < 0 && r >= -4095; }
-
-/* ------------------------------------------------------------------------ */
-/* Reporting failures                                                        */
-
-static const char *errname(long r)
-{
-  static const struct { int e; const char *name; } names[] = {
-    { KITE_EPERM, "EPERM" }, { KITE_ENOENT, "ENOENT" }, { KITE_ESRCH, "ESRCH" },
-    { KITE_EINTR, "EINTR" }, { KITE_EIO, "EIO" }, { KITE_ENXIO, "ENXIO" },
-    { KITE_E2BIG, "E2BIG" }, { KITE_ENOEXEC, "ENOEXEC" }, { KITE_EBADF, "EBADF" },
-    { KITE_ECHILD, "ECHILD" }, { KITE_EAGAIN, "EAGAIN" }, { KITE_ENOMEM, "ENOMEM" },
-    { KITE_EACCES, "EACCES" }, { KITE_EFAULT, "EFAULT" }, { KITE_EBUSY, "EBUSY" },
-    { KITE_EEXIST, "EEXIST" }, { KITE_EXDEV, "EXDEV" }, { KITE_ENODEV, "ENODEV" },
-    { KITE_ENOTDIR, "ENOTDIR" }, { KITE_EISDIR, "EISDIR" }, { KITE_EINVAL, "EINVAL" },
-    { KITE_ENFILE, "ENFILE" }, { KITE_EMFILE, "EMFILE" }, { KITE_ENOTTY, "ENOTTY" },
-    { KITE_EFBIG, "EFBIG" }, { KITE_ENOSPC, "ENOSPC" }, { KITE_ESPIPE, "ESPIPE" },
-    { KITE_EMLINK, "EMLINK" }, { KITE_EPIPE, "EPIPE" }, { KITE_ERANGE, "ERANGE" },
-    { KITE_ENOSYS, "ENOSYS" }, { KITE_ENOTEMPTY, "ENOTEMPTY" },
-    { KITE_ENAMETOOLONG, "ENAMETOOLONG" },
-  };
-  static char text[4][24];
-  static int next;
-  char *t = text[next++ % 4];
-
-  if (is_err(r)) {
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-      if (names[i].e == -r)
-        return names[i].name;
-    snprintf(t, sizeof text[0], "error %ld", -r);
-  } else {
-    snprintf(t, sizeof text[0], "%ld", r);
-  }
-  return t;
-}
-
-/*
- * Fail the current check. In the test child: write the record, exit with
- * FAIL_STATUS. In any process the test forked: exit with the line number.
- */
-static void fail(int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-static void fail(int line, const char *fmt, ...)
-{
-  if (report_fd >= 0 && k_getpid() == test_pid) {
-    char rec[REPORT_LEN];
-    va_list ap;
-    int n;
-
-    memset(rec, 0, sizeof rec);
-    n = snprintf(rec, sizeof rec, "line %d: ", line);
-    va_start(ap, fmt);
-    vsnprintf(rec + n, sizeof rec - n, fmt, ap);
-    va_end(ap);
-    k_write(report_fd, rec, sizeof rec);
-    k_exit(FAIL_STATUS);
-  }
-  k_exit(CHILD_FAIL_BASE + line);
-}
-
-#define CHECK(c) do { if (!(c)) fail(__LINE__, "%s", #c); } while (0)
-
-#define CHECK_EQ(a, b) do {                                              \
-    long _a = (long)(a), _b = (long)(b);                                  \
-    if (_a != _b)                                                         \
-      fail(__LINE__, "%s = %s, expected %s", #a, errname(_a), errname(_b)); \
-  } while (0)
-
-/* The call must succeed (return >= 0); evaluates to its result. */
-#define CHECK_OK(x) ({                                                   \
-    long _r = (long)(x);                                                  \
-    if (is_err(_r))                                                       \
-      fail(__LINE__, "%s = %s", #x, errname(_r));                         \
-    _r; })
-
-/* The call must fail with exactly -E. */
-#define CHECK_ERR(x, E) do {                                             \
-    long _r = (long)(x);                                                  \
-    if (_r != -(E))                                                       \
-      fail(__LINE__, "%s = %s, expected %s", #x, errname(_r), errname(-(E))); \
-  } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
-
-static long xfork(int line)
-{
-  long pid = k_fork();
-  if (is_err(pid))
-    fail(line, "fork = %s", errname(pid));
-  return pid;
-}
-#define XFORK() xfork(__LINE__)
-
-/* Children that wait_for reaped while waiting for another one. */
-static struct { long pid; int status; } reaped[KITE_NPROC];
-
-/* Wait until the child pid exits; returns its status. */
-static int wait_for(int line, long pid)
-{
-  int st = 0;
-  for (int i = 0; i < KITE_NPROC; i++)
-    if (reaped[i].pid == pid) {
-      reaped[i].pid = 0;
-      return reaped[i].status;
-    }
-  for (;;) {
-    long r = k_wait(&st);
-    if (r == pid)
-      return st;
-    if (is_err(r))
-      fail(line, "wait for %ld = %s", pid, errname(r));
-    for (int i = 0; i < KITE_NPROC; i++)
-      if (reaped[i].pid == 0) {
-        reaped[i].pid = r;
-        reaped[i].status = st;
-        break;
-      }
-  }
-}
-#define WAIT_FOR(pid) wait_for(__LINE__, (pid))
-
-static const char *status_text(int st)
-{
-  static char t[48];
-  if (st == -1)
-    return "killed (-1)";
-  if (st >= CHILD_FAIL_BASE && st < EXEC_FAIL_BASE)
-    snprintf(t, sizeof t, "failed its check at line %d", st - CHILD_FAIL_BASE);
-  else if (st >= EXEC_FAIL_BASE && st < EXEC_FAIL_BASE + 4096)
-    snprintf(t, sizeof t, "exec failed with %s", errname(-(st - EXEC_FAIL_BASE)));
-  else
-    snprintf(t, sizeof t, "exited %d", st);
-  return t;
-}
-
-/* Wait for pid and require exit status want. */
-static void check_exit(int line, long pid, int want)
-{
-  int st = wait_for(line, pid);
-  if (st != want)
-    fail(line, "child %s, expected status %d", status_text(st), want);
-}
-#define CHECK_EXIT(pid, want) check_exit(__LINE__, (pid), (want))
-
-static long free_pages(void)
-{
-  struct kite_sysinfo si;
-  if (is_err(k_sysinfo(&si)))
-    return -1;
-  return (long)si.free_pages;
-}
-
-static long nproc(void)
-{
-  struct kite_sysinfo si;
-  if (is_err(k_sysinfo(&si)))
-    return -1;
-  return (long)si.nproc;
-}
 
 /* Byte i of the standard test pattern, seeded so files differ. */
 static char pat(long i, long seed) { return (char)((i * 7 + seed * 13 + (i >> 9)) & 0xff); }
@@ -623,7 +449,7 @@ static long exec_echo(int line, char *const argv[], char *out, long max, int *st
   if (pid == 0) {
     k_close(1);
     if (k_dup(p[1]) != 1)
-      k_exit(CHILD_FAIL_BASE + __LINE__);
+      k_exit(KTEST_CHILD_FAIL_BASE + __LINE__);
     k_close(p[0]);
     k_close(p[1]);
     r = k_exec(SELF, argv);
@@ -906,7 +732,7 @@ static void t_pipe_pingpong(void)
   int ab[2], ba[2];
   long pid;
   unsigned char c;
-  int rounds = quick ? 50 : 300;
+  int rounds = ktest_quick() ? 50 : 300;
 
   CHECK_OK(k_pipe(ab));
   CHECK_OK(k_pipe(ba));
@@ -1004,7 +830,7 @@ static void t_fork_limit(void)
     if (r == 0) {
       char c;
       k_close(p[1]);
-      k_exit(k_read(p[0], &c, 1) == 0 ? 0 : CHILD_FAIL_BASE + __LINE__);
+      k_exit(k_read(p[0], &c, 1) == 0 ? 0 : KTEST_CHILD_FAIL_BASE + __LINE__);
     }
     if (is_err(r))
       break;
@@ -1037,7 +863,7 @@ static void t_fork_limit(void)
  */
 static void t_reparent(void)
 {
-  int rounds = quick ? 10 : 60;
+  int rounds = ktest_quick() ? 10 : 60;
   int p[2];
   long base = nproc();
 
@@ -1128,8 +954,8 @@ static void t_kill_blocked(void)
 static void t_getppid(void)
 {
   long me = k_getpid();
-  CHECK_EQ(me, test_pid);
-  CHECK_EQ(k_getppid(), runner_pid);
+  CHECK_EQ(me, ktest_test_pid());
+  CHECK_EQ(k_getppid(), ktest_runner_pid());
   long pid = XFORK();
   if (pid == 0) {
     CHECK_EQ(k_getppid(), me);
@@ -1592,7 +1418,7 @@ static void t_path_limits(void)
 static void t_concurrent_create(void)
 {
   enum { NPROC = 4, NNAMES = 10 };
-  int iters = quick ? 20 : 40;
+  int iters = ktest_quick() ? 20 : 40;
   long pids[NPROC];
   char name[16];
 
@@ -1636,7 +1462,7 @@ static void t_concurrent_create(void)
 
 static void t_many_files(void)
 {
-  int n = quick ? 40 : 120;
+  int n = ktest_quick() ? 40 : 120;
   char name[16];
 
   CHECK_OK(k_mkdir("ut_many"));
@@ -2000,209 +1826,97 @@ static void t_uptime(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The runner                                                                */
+/* The suite                                                                 */
 
-enum { NORMAL = 0, SLOW = 1 };
-
-struct test {
-  const char *name;
-  void (*fn)(void);
-  int flags;
-};
-
-static void t_leaks(void) { }   /* run by the runner itself: see check_leaks */
-
-static const struct test tests[] = {
+static const struct ktest tests[] = {
   /* bad pointers */
-  { "badptr_read",       t_badptr_read,       NORMAL },
-  { "badptr_write",      t_badptr_write,      NORMAL },
-  { "badptr_path",       t_badptr_path,       NORMAL },
-  { "badptr_edge",       t_badptr_edge,       NORMAL },
-  { "badptr_pipe",       t_badptr_pipe,       NORMAL },
-  { "badptr_fstat",      t_badptr_fstat,      NORMAL },
-  { "badptr_wait",       t_badptr_wait,       NORMAL },
-  { "badptr_exec",       t_badptr_exec,       NORMAL },
+  { "badptr_read",       t_badptr_read,       KTEST_NORMAL },
+  { "badptr_write",      t_badptr_write,      KTEST_NORMAL },
+  { "badptr_path",       t_badptr_path,       KTEST_NORMAL },
+  { "badptr_edge",       t_badptr_edge,       KTEST_NORMAL },
+  { "badptr_pipe",       t_badptr_pipe,       KTEST_NORMAL },
+  { "badptr_fstat",      t_badptr_fstat,      KTEST_NORMAL },
+  { "badptr_wait",       t_badptr_wait,       KTEST_NORMAL },
+  { "badptr_exec",       t_badptr_exec,       KTEST_NORMAL },
   /* exec */
-  { "exec_args",         t_exec_args,         NORMAL },
-  { "exec_badpath",      t_exec_badpath,      NORMAL },
-  { "exec_notelf",       t_exec_notelf,       NORMAL },
-  { "exec_maxargs",      t_exec_maxargs,      NORMAL },
-  { "exec_longarg",      t_exec_longarg,      NORMAL },
-  { "exec_bigargs",      t_exec_bigargs,      NORMAL },
+  { "exec_args",         t_exec_args,         KTEST_NORMAL },
+  { "exec_badpath",      t_exec_badpath,      KTEST_NORMAL },
+  { "exec_notelf",       t_exec_notelf,       KTEST_NORMAL },
+  { "exec_maxargs",      t_exec_maxargs,      KTEST_NORMAL },
+  { "exec_longarg",      t_exec_longarg,      KTEST_NORMAL },
+  { "exec_bigargs",      t_exec_bigargs,      KTEST_NORMAL },
   /* pipes */
-  { "pipe_data",         t_pipe_data,         NORMAL },
-  { "pipe_eof",          t_pipe_eof,          NORMAL },
-  { "pipe_epipe",        t_pipe_epipe,        NORMAL },
-  { "pipe_pingpong",     t_pipe_pingpong,     NORMAL },
+  { "pipe_data",         t_pipe_data,         KTEST_NORMAL },
+  { "pipe_eof",          t_pipe_eof,          KTEST_NORMAL },
+  { "pipe_epipe",        t_pipe_epipe,        KTEST_NORMAL },
+  { "pipe_pingpong",     t_pipe_pingpong,     KTEST_NORMAL },
   /* processes */
-  { "exit_status",       t_exit_status,       NORMAL },
-  { "wait_nochild",      t_wait_nochild,      NORMAL },
-  { "wait_many",         t_wait_many,         NORMAL },
-  { "fork_limit",        t_fork_limit,        NORMAL },
-  { "fork_memory",       t_fork_memory,       NORMAL },
-  { "reparent",          t_reparent,          NORMAL },
-  { "kill_loop",         t_kill_loop,         NORMAL },
-  { "kill_blocked",      t_kill_blocked,      NORMAL },
-  { "getppid",           t_getppid,           NORMAL },
+  { "exit_status",       t_exit_status,       KTEST_NORMAL },
+  { "wait_nochild",      t_wait_nochild,      KTEST_NORMAL },
+  { "wait_many",         t_wait_many,         KTEST_NORMAL },
+  { "fork_limit",        t_fork_limit,        KTEST_NORMAL },
+  { "fork_memory",       t_fork_memory,       KTEST_NORMAL },
+  { "reparent",          t_reparent,          KTEST_NORMAL },
+  { "kill_loop",         t_kill_loop,         KTEST_NORMAL },
+  { "kill_blocked",      t_kill_blocked,      KTEST_NORMAL },
+  { "getppid",           t_getppid,           KTEST_NORMAL },
   /* files and descriptors */
-  { "file_rw",           t_file_rw,           NORMAL },
-  { "file_trunc",        t_file_trunc,        NORMAL },
-  { "file_append",       t_file_append,       NORMAL },
-  { "file_excl",         t_file_excl,         NORMAL },
-  { "file_lseek",        t_file_lseek,        NORMAL },
-  { "unlink_open",       t_unlink_open,       NORMAL },
-  { "link_nlink",        t_link_nlink,        NORMAL },
-  { "fstat_types",       t_fstat_types,       NORMAL },
-  { "dup_offset",        t_dup_offset,        NORMAL },
-  { "emfile",            t_emfile,            NORMAL },
-  { "bad_fd",            t_bad_fd,            NORMAL },
-  { "rw_modes",          t_rw_modes,          NORMAL },
+  { "file_rw",           t_file_rw,           KTEST_NORMAL },
+  { "file_trunc",        t_file_trunc,        KTEST_NORMAL },
+  { "file_append",       t_file_append,       KTEST_NORMAL },
+  { "file_excl",         t_file_excl,         KTEST_NORMAL },
+  { "file_lseek",        t_file_lseek,        KTEST_NORMAL },
+  { "unlink_open",       t_unlink_open,       KTEST_NORMAL },
+  { "link_nlink",        t_link_nlink,        KTEST_NORMAL },
+  { "fstat_types",       t_fstat_types,       KTEST_NORMAL },
+  { "dup_offset",        t_dup_offset,        KTEST_NORMAL },
+  { "emfile",            t_emfile,            KTEST_NORMAL },
+  { "bad_fd",            t_bad_fd,            KTEST_NORMAL },
+  { "rw_modes",          t_rw_modes,          KTEST_NORMAL },
   /* directories and paths */
-  { "dir_basic",         t_dir_basic,         NORMAL },
-  { "dotdot",            t_dotdot,            NORMAL },
-  { "path_limits",       t_path_limits,       NORMAL },
-  { "concurrent_create", t_concurrent_create, NORMAL },
-  { "many_files",        t_many_files,        NORMAL },
-  { "bigfile",           t_bigfile,           NORMAL },
-  { "outofdisk",         t_outofdisk,         SLOW },
+  { "dir_basic",         t_dir_basic,         KTEST_NORMAL },
+  { "dotdot",            t_dotdot,            KTEST_NORMAL },
+  { "path_limits",       t_path_limits,       KTEST_NORMAL },
+  { "concurrent_create", t_concurrent_create, KTEST_NORMAL },
+  { "many_files",        t_many_files,        KTEST_NORMAL },
+  { "bigfile",           t_bigfile,           KTEST_NORMAL },
+  { "outofdisk",         t_outofdisk,         KTEST_SLOW },
   /* memory */
-  { "sbrk_basic",        t_sbrk_basic,        NORMAL },
-  { "sbrk_shrink",       t_sbrk_shrink,       NORMAL },
-  { "sbrk_free",         t_sbrk_free,         NORMAL },
-  { "oom",               t_oom,               NORMAL },
-  { "stack_guard",       t_stack_guard,       NORMAL },
-  { "text_write",        t_text_write,        NORMAL },
-  { "null_deref",        t_null_deref,        NORMAL },
-  { "kernel_access",     t_kernel_access,     NORMAL },
-  { "exec_data",         t_exec_data,         NORMAL },
+  { "sbrk_basic",        t_sbrk_basic,        KTEST_NORMAL },
+  { "sbrk_shrink",       t_sbrk_shrink,       KTEST_NORMAL },
+  { "sbrk_free",         t_sbrk_free,         KTEST_NORMAL },
+  { "oom",               t_oom,               KTEST_NORMAL },
+  { "stack_guard",       t_stack_guard,       KTEST_NORMAL },
+  { "text_write",        t_text_write,        KTEST_NORMAL },
+  { "null_deref",        t_null_deref,        KTEST_NORMAL },
+  { "kernel_access",     t_kernel_access,     KTEST_NORMAL },
+  { "exec_data",         t_exec_data,         KTEST_NORMAL },
   /* time */
-  { "uptime",            t_uptime,            NORMAL },
+  { "uptime",            t_uptime,            KTEST_NORMAL },
   /* last: everything above must have given its memory back */
-  { "leaks",             t_leaks,             NORMAL },
+  { "leaks",             ktest_leaks,         KTEST_NORMAL },
 };
-#define NTESTS ((int)(sizeof tests / sizeof tests[0]))
 
-static long base_free;           /* free pages when the suite started */
-static long base_nproc;          /* processes when the suite started */
-static long pages_lost[NTESTS];  /* free pages each test left missing */
-
-/* Wait (up to 3 s) for orphans of earlier tests to be reaped by init. */
-static void settle(void)
+/* The exec helper's statuses (see exec_echo). */
+static const char *exec_status_text(int st)
 {
-  for (int t = 0; t < 300 && nproc() > base_nproc; t++)
-    k_sleep(1);
+  static char t[48];
+
+  if (st < EXEC_FAIL_BASE || st >= EXEC_FAIL_BASE + 4096)
+    return NULL;
+  snprintf(t, sizeof t, "exec failed with %s", errname(-(st - EXEC_FAIL_BASE)));
+  return t;
 }
 
-/*
- * The suite as a whole must give back every page it took. LEAK_SLACK
- * allows for pages the runner itself faults in lazily as it goes (stack
- * and stdio buffer pages and the page-table pages that map them); the
- * runner warms these up before the baseline is taken, so real leaks of
- * even one page per test exceed the slack after a few tests.
- */
-static int check_leaks(char *why, int len)
-{
-  long now, lost, n;
-  int worst[3] = { -1, -1, -1 };
-
-  settle();
-  n = nproc();
-  if (n > base_nproc) {
-    snprintf(why, len, "%ld processes at the start, %ld now (zombies?)", base_nproc, n);
-    return 0;
-  }
-  now = free_pages();
-  lost = base_free - now;
-  if (lost <= LEAK_SLACK)
-    return 1;
-  for (int i = 0; i < NTESTS; i++)
-    for (int k = 0; k < 3; k++)
-      if (pages_lost[i] > 0 && (worst[k] < 0 || pages_lost[i] > pages_lost[worst[k]])) {
-        for (int j = 2; j > k; j--)
-          worst[j] = worst[j - 1];
-        worst[k] = i;
-        break;
-      }
-  int m = snprintf(why, len, "%ld free pages at the start, %ld now (lost %ld)", base_free, now, lost);
-  for (int k = 0; k < 3 && worst[k] >= 0 && m < len; k++)
-    m += snprintf(why + m, len - m, "%s %s -%ld", k ? "," : "; most after", tests[worst[k]].name,
-                  pages_lost[worst[k]]);
-  return 0;
-}
-
-/* Run test i in a child; returns 1 if it passed, writing the reason in why if not. */
-static int run_in_child(int i, char *why, int len)
-{
-  int p[2], st = 0;
-  long pid, r;
-
-  if (is_err(k_pipe(p))) {
-    snprintf(why, len, "runner: pipe failed");
-    return 0;
-  }
-  pid = k_fork();
-  if (pid == 0) {
-    k_close(p[0]);
-    report_fd = p[1];
-    test_pid = k_getpid();
-    tests[i].fn();
-    k_exit(0);
-  }
-  k_close(p[1]);
-  if (is_err(pid)) {
-    k_close(p[0]);
-    snprintf(why, len, "runner: fork = %s", errname(pid));
-    return 0;
-  }
-  while ((r = k_wait(&st)) != pid) {
-    if (is_err(r)) {
-      k_close(p[0]);
-      snprintf(why, len, "runner: wait = %s", errname(r));
-      return 0;
-    }
-  }
-  if (st == 0) {
-    k_close(p[0]);
-    return 1;
-  }
-  if (st == FAIL_STATUS) {
-    char rec[REPORT_LEN + 1];
-    memset(rec, 0, sizeof rec);
-    if (k_read(p[0], rec, REPORT_LEN) > 0)
-      snprintf(why, len, "%s", rec);
-    else
-      snprintf(why, len, "test exited %d without a report", st);
-  } else if (st == -1) {
-    snprintf(why, len, "test process killed by the kernel (-1)");
-  } else {
-    snprintf(why, len, "test process %s", status_text(st));
-  }
-  k_close(p[0]);
-  return 0;
-}
-
-static int run_test(int i)
-{
-  char why[REPORT_LEN + 64];
-  long before;
-  int ok;
-
-  printf("test %s: ", tests[i].name);
-  fflush(stdout);
-  before = free_pages();
-  if (tests[i].fn == t_leaks)
-    ok = check_leaks(why, sizeof why);
-  else
-    ok = run_in_child(i, why, sizeof why);
-  settle();
-  pages_lost[i] = before - free_pages();
-  if (ok)
-    printf("OK\n");
-  else
-    printf("FAIL %s\n", why);
-  fflush(stdout);
-  return ok;
-}
+static const struct ktest_suite suite = {
+  .name = "usertests",
+  .tests = tests,
+  .ntests = sizeof tests / sizeof tests[0],
+  .leaks = KTEST_LEAKS_SUITE,
+  .leak_slack = LEAK_SLACK,
+  .refuse_status = REFUSED_STATUS,      /* see t_badptr_exec */
+  .explain_status = exec_status_text,
+};
 
 /* Echo mode, for the exec tests: write argv, each string with its NUL. */
 static int echo_args(int argc, char **argv)
@@ -2217,93 +1931,9 @@ static int echo_args(int argc, char **argv)
   return 0;
 }
 
-static int find_test(const char *name)
-{
-  for (int i = 0; i < NTESTS; i++)
-    if (strcmp(tests[i].name, name) == 0)
-      return i;
-  return -1;
-}
-
-static int usage(void)
-{
-  fprintf(stderr, "usage: usertests [-q] [-l] [-a NAME] [NAME...]\n");
-  return 2;
-}
-
-/* Take the leak baseline once the runner's own lazy pages are in place. */
-static void warm_up(void)
-{
-  long pid = k_fork();
-  if (pid == 0)
-    k_exit(0);
-  if (pid > 0)
-    while (k_wait(NULL) != pid)
-      ;
-  base_nproc = nproc();
-  base_free = free_pages();
-}
-
 int main(int argc, char **argv)
 {
-  static char selected[NTESTS];
-  const char *after = NULL;
-  int named = 0, list = 0, passed = 0, failed = 0;
-
   if (argc >= 1 && argv[0] && strcmp(argv[0], ECHO_NAME) == 0)
     return echo_args(argc, argv);
-  /* Started by a shell (argv[0] names us), or refuse: see t_badptr_exec. */
-  if (argc < 1 || !argv[0] || strlen(argv[0]) < 9 ||
-      strcmp(argv[0] + strlen(argv[0]) - 9, "usertests") != 0)
-    return 3;
-
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-q") == 0) {
-      quick = 1;
-    } else if (strcmp(argv[i], "-l") == 0) {
-      list = 1;
-    } else if (strcmp(argv[i], "-a") == 0) {
-      if (++i >= argc || find_test(argv[i]) < 0)
-        return usage();
-      after = argv[i];
-    } else if (argv[i][0] == '-') {
-      return usage();
-    } else {
-      int t = find_test(argv[i]);
-      if (t < 0) {
-        fprintf(stderr, "usertests: no test named %s\n", argv[i]);
-        return 2;
-      }
-      selected[t] = 1;
-      named = 1;
-    }
-  }
-  if (list) {
-    for (int i = 0; i < NTESTS; i++)
-      printf("%s%s\n", tests[i].name, tests[i].flags & SLOW ? " (slow)" : "");
-    return 0;
-  }
-  if (named && after)
-    return usage();
-  if (!named) {
-    int start = after ? find_test(after) + 1 : 0;
-    for (int i = start; i < NTESTS; i++)
-      selected[i] = !(quick && (tests[i].flags & SLOW));
-  }
-
-  printf("usertests: starting%s\n", quick ? " (quick)" : "");
-  fflush(stdout);
-  runner_pid = k_getpid();
-  warm_up();
-  for (int i = 0; i < NTESTS; i++) {
-    if (!selected[i])
-      continue;
-    if (run_test(i))
-      passed++;
-    else
-      failed++;
-  }
-  printf("usertests: %d passed, %d failed\n", passed, failed);
-  fflush(stdout);
-  return failed ? 1 : 0;
+  return ktest_main(argc, argv, &suite);
 }
