@@ -3,7 +3,7 @@
  *
  * Performs random operations (files, links, directories, fork, pipes, the
  * break, bad arguments) chosen by a fixed-seed generator, inside a scratch
- * directory "grindtmp". Each result is checked against the outcomes the
+ * directory "grindtmp.PID". Each result is checked against the outcomes the
  * operation may legitimately have; anything else is reported. Prints
  * "grind: OK" when every check passed.
  */
@@ -17,7 +17,8 @@
 #include <unistd.h>
 #include "kite.h"
 
-#define SCRATCH "grindtmp"
+/* "grindtmp.PID": several grinds can run side by side in one directory. */
+static char scratch[32];
 #define NFILES  8
 #define NDIRS   4
 
@@ -231,14 +232,14 @@ static void (*const ops[])(void) = {
 
 static void remove_scratch(void)
 {
-  if (chdir(SCRATCH) < 0)
+  if (chdir(scratch) < 0)
     return;
   for (unsigned k = 0; k < NFILES; k++)
     unlink(file_name(k));
   for (unsigned k = 0; k < NDIRS; k++)
     unlink(dir_name(k));
   chdir("..");
-  unlink(SCRATCH);
+  unlink(scratch);
 }
 
 int main(int argc, char **argv)
@@ -247,9 +248,10 @@ int main(int argc, char **argv)
   int fd;
 
   rng_state = argc > 2 ? strtoull(argv[2], NULL, 0) : 12345;
+  snprintf(scratch, sizeof scratch, "grindtmp.%d", getpid());
   remove_scratch();
-  if (mkdir(SCRATCH, 0755) < 0 || chdir(SCRATCH) < 0) {
-    printf("grind: FAIL cannot use %s: %s\n", SCRATCH, strerror(errno));
+  if (mkdir(scratch, 0755) < 0 || chdir(scratch) < 0) {
+    printf("grind: FAIL cannot use %s: %s\n", scratch, strerror(errno));
     return 1;
   }
   for (iteration = 0; iteration < n; iteration++)
