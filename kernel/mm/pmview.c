@@ -152,7 +152,7 @@ void procmem_dump(struct procmem *pm)
       pt_for_each(pm->pt, m->start, m->end, count_page, &resident);
     printf("%p-%p %c%c%c%c %s %d pages resident %s\n", (void *)m->start, (void *)m->end,
            m->prot & VM_PROT_READ ? 'r' : '-', m->prot & VM_PROT_WRITE ? 'w' : '-',
-           m->prot & VM_PROT_EXEC ? 'x' : '-', m->flags & VM_PRIVATE ? 'p' : 's',
+           m->prot & VM_PROT_EXEC ? 'x' : '-', m->object && !(m->flags & VM_PRIVATE) ? 's' : 'p',
            types[m->type], resident, m->name);
   }
 }
