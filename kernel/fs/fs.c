@@ -14,6 +14,7 @@
 #include "fs/log.h"
 #include "fs/fs.h"
 #include "fs/sbcheck.h"
+#include "arch/sbi.h"
 #include <kite/errno.h>
 
 struct kite_superblock sb;
@@ -25,11 +26,22 @@ static void check_mountable(void)
   const char *why = sb_check(&sb, virtio_blk_nblocks(), LOGSIZE + 1);
   if (!why && sb_nbitmapblocks(&sb) + 1 > MAXOPBLOCKS)
     why = "bitmap too large for one transaction (file system too big)";
-  if (why)
-    panic("kite: fs: bad superblock: %s "
-          "(magic %x size %d nblocks %d ninodes %d nlog %d logstart %d inodestart %d bmapstart %d)",
-          why, sb.magic, sb.size, sb.nblocks, sb.ninodes, sb.nlog, sb.logstart,
-          sb.inodestart, sb.bmapstart);
+  if (why) {
+    printf("kite: fs: bad superblock: %s "
+           "(magic %x size %d nblocks %d ninodes %d nlog %d logstart %d inodestart %d bmapstart %d)\n",
+           why, sb.magic, sb.size, sb.nblocks, sb.ninodes, sb.nlog, sb.logstart,
+           sb.inodestart, sb.bmapstart);
+    fs_cannot_mount();
+  }
+}
+
+/* A root file system Kite cannot mount is bad input, not a kernel bug: say
+ * so plainly and power off instead of panicking. */
+void fs_cannot_mount(void)
+{
+  printf("kite: cannot mount the root file system; check the image with build/fsck,\n"
+         "kite: or rebuild it (rm build/fs.img; make). Powering off.\n");
+  sbi_shutdown();
 }
 
 /* Free one orphan: iput() of an unlinked inode frees it and its blocks. */
@@ -69,8 +81,10 @@ static void reclaim_orphans(int dev)
 void fsinit(int dev)
 {
   struct buf *b = bread(dev, 1);
-  if (!b)
-    panic("kite: fs: cannot read the superblock");
+  if (!b) {
+    printf("kite: fs: cannot read the superblock\n");
+    fs_cannot_mount();
+  }
   memmove(&sb, b->data, sizeof sb);
   brelse(b);
   check_mountable();

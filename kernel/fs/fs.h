@@ -66,6 +66,7 @@ struct inode {
 /* fs.c: superblock and block allocator */
 extern struct kite_superblock sb;   /* read-only after fsinit */
 void fsinit(int dev);
+void fs_cannot_mount(void) __attribute__((noreturn));   /* message, then power off */
 int  balloc(uint dev, uint32 *blockno);   /* 0, -ENOSPC or -EIO; block zeroed */
 void bfree(uint dev, uint32 blockno);
 int  fs_datablock_ok(uint32 blockno);     /* inside the data region? */

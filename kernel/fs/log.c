@@ -23,6 +23,7 @@
 #include "param.h"
 #include "fs/buf.h"
 #include "fs/log.h"
+#include "fs/fs.h"
 #include <kite/fs.h>
 
 struct logheader {
@@ -74,12 +75,17 @@ static void write_head(void)
 /* A header read from disk at mount is data like any other: check it. */
 static void check_head(void)
 {
-  if (log.lh.n > LOGSIZE)
-    panic("kite: fs: bad log header: %d blocks, the log holds %d", log.lh.n, LOGSIZE);
-  for (uint32 i = 0; i < log.lh.n; i++)
-    if (log.lh.block[i] < log.firsthome || log.lh.block[i] >= log.fsend)
-      panic("kite: fs: bad log header: entry %d names block %d outside [%d, %d)",
-            i, log.lh.block[i], log.firsthome, log.fsend);
+  if (log.lh.n > LOGSIZE) {
+    printf("kite: fs: bad log header: %d blocks, the log holds %d\n", log.lh.n, LOGSIZE);
+    fs_cannot_mount();
+  }
+  for (uint32 i = 0; i < log.lh.n; i++) {
+    if (log.lh.block[i] < log.firsthome || log.lh.block[i] >= log.fsend) {
+      printf("kite: fs: bad log header: entry %d names block %d outside [%d, %d)\n",
+             i, log.lh.block[i], log.firsthome, log.fsend);
+      fs_cannot_mount();
+    }
+  }
 }
 
 /* Copy the logged blocks into the log area. */
