@@ -67,6 +67,7 @@
 #define KDEV_TOP      (KSTACK_TOP - SLOT_SIZE)
 #define KDEV_BASE     (KDEV_TOP - SLOT_SIZE)
 #define KWIN_STACK_LO KDEV_BASE             /* the device + stack window */
+#define KBENCH_BASE   (KDEV_TOP - 0x400000) /* top 4 MiB: SYS_bench's buffers */
 #define KWIN_RAM_LO   0x80000000L
 
 #ifndef __ASSEMBLY__

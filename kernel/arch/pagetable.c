@@ -213,7 +213,7 @@ static uint64 map_device(uint64 *next, uint64 pa, uint64 size)
   kmap(pa, pa, size, PT_READ | PT_WRITE);
   kmap(va, pa, size, PT_READ | PT_WRITE);
   *next += size;
-  if (*next > KDEV_TOP)
+  if (*next > KBENCH_BASE)
     panic("kvm_init: devices do not fit in the device window");
   return va;
 }
