@@ -233,6 +233,11 @@ void kvm_init(void)
   kmap((uint64)etext, (uint64)etext, (uint64)erodata - (uint64)etext, PT_READ);
   kmap((uint64)erodata, (uint64)erodata, platform.ram_end - (uint64)erodata, PT_READ | PT_WRITE);
   kmap(TRAMPOLINE, (uint64)trampoline, PGSIZE, PT_READ | PT_EXEC);
+  /* The bench window's page-table pages exist from boot, so mapping and
+   * unmapping its buffers leaves the free-page count as it was. */
+  for (uint64 va = KBENCH_BASE; va < KDEV_TOP; va += 1UL << PXSHIFT(1))
+    if (walk(kernel_pagetable, va, 1) == NULL)
+      panic("kvm_init: out of memory");
 }
 
 void kvm_init_hart(void)
