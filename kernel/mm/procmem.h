@@ -18,11 +18,12 @@
  * needs (nodes, pages) before changing anything: a failed call leaves the
  * list and the page table as they were.
  *
- * Lock: pm->lock (a spinlock) protects the list, the page table and the
- * break. Faults take it too and never sleep: file pages are read when the
- * mapping is made, not at fault time. Lock order: p->lock -> pm->lock ->
- * shm->lock -> kmem.lock. Disk I/O (write-back of shared file mappings)
- * happens after pm->lock is released.
+ * Lock: pm->lock (a spinlock) protects the fields marked [L] below. Faults
+ * take it too and never sleep: file pages are read when the mapping is
+ * made, not at fault time. Lock order: p->lock -> pm->lock -> shm->lock ->
+ * kmem.lock. Disk I/O (write-back of shared file mappings) happens after
+ * pm->lock is released. Fields marked "fixed by exec" are set before the
+ * procmem is published in p->mem and never change after.
  */
 #ifndef KITE_PROCMEM_H
 #define KITE_PROCMEM_H
