@@ -14,6 +14,9 @@
 #include "fs/log.h"
 #include "fs/fs.h"
 #include "fs/sbcheck.h"
+#include "mm/kalloc.h"
+#include "mm/usercopy.h"
+#include "arch/riscv.h"
 #include "arch/sbi.h"
 #include <kite/errno.h>
 
@@ -58,24 +61,79 @@ static void reclaim(int dev, uint inum)
   end_op();
 }
 
+/* Strike from `cand` every inode that directory inum names. Returns -1 if
+ * the directory cannot be read whole (then it might name anything). */
+static int strike_named(int dev, uint inum, uint8 *cand)
+{
+  struct inode *dp;
+  if (iget(dev, inum, &dp) < 0)
+    return -1;
+  int err = ilock(dp);
+  if (err == 0 && dp->nlink == 0) {
+    dp->valid = 0;             /* so putting it back cannot free it */
+    err = -1;
+  }
+  for (uint32 off = 0; err == 0 && off < dp->size; off += sizeof(struct kite_dirent)) {
+    struct kite_dirent de;
+    struct uwriter w;
+    uwriter_init_kernel(&w, &de, sizeof de);
+    if (readi(dp, &w, off, sizeof de) != sizeof de)
+      err = -1;
+    else if (de.inum > 0 && de.inum < sb.ninodes)
+      cand[de.inum / 8] &= ~(1 << (de.inum % 8));
+  }
+  iunlockput(dp);              /* a directory with links: never freed here */
+  return err;
+}
+
 /*
- * An allocated inode with no links on disk was open but unlinked when
- * the system stopped: no directory names it, so nothing ever will free
- * it. (A half-created inode cannot be found here: creation is one
- * transaction.) Free them all once, at mount.
+ * An allocated inode with no links on disk was open but unlinked when the
+ * system stopped: nothing will ever free it, so mount frees it. Only
+ * inodes that no directory names are freed: on a corrupt image an inode
+ * may be named yet have no links, and freeing it would lose a file and
+ * leave its name pointing at whatever reuses the inode. If a directory
+ * cannot be read, or one has no links itself (what it names is unknown),
+ * nothing is freed this time.
  */
 static void reclaim_orphans(int dev)
 {
+  if (sb.ninodes > 8 * PGSIZE)
+    return;                                 /* the candidate map is one page */
+  uint8 *cand = kzalloc();
+  if (!cand)
+    return;
+  int orphans = 0, dirs_ok = 1;
   for (uint inum = ROOTINO + 1; inum < sb.ninodes; inum++) {
     struct buf *bp = bread(dev, KITE_IBLOCK(inum, sb));
-    if (!bp)
+    if (!bp) {
+      dirs_ok = 0;
       continue;
+    }
     struct kite_dinode *dip = (struct kite_dinode *)bp->data + inum % KITE_IPB;
-    int orphan = dip->type != 0 && dip->nlink == 0;
+    if (dip->type != 0 && dip->nlink == 0) {
+      cand[inum / 8] |= 1 << (inum % 8);
+      orphans++;
+      if (dip->type == T_DIR)
+        dirs_ok = 0;
+    }
     brelse(bp);
-    if (orphan)
-      reclaim(dev, inum);
   }
+  begin_op();
+  for (uint inum = ROOTINO; orphans && dirs_ok && inum < sb.ninodes; inum++) {
+    struct buf *bp = bread(dev, KITE_IBLOCK(inum, sb));
+    int is_dir = bp && ((struct kite_dinode *)bp->data + inum % KITE_IPB)->type == T_DIR;
+    if (bp)
+      brelse(bp);
+    if (is_dir && strike_named(dev, inum, cand) < 0)
+      dirs_ok = 0;
+  }
+  end_op();
+  for (uint inum = ROOTINO + 1; orphans && dirs_ok && inum < sb.ninodes; inum++)
+    if (cand[inum / 8] & (1 << (inum % 8)))
+      reclaim(dev, inum);
+  if (orphans && !dirs_ok)
+    printf("kite: fs: %d inodes without links left alone: the image needs fsck\n", orphans);
+  kfree(cand);
 }
 
 void fsinit(int dev)

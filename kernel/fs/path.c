@@ -9,6 +9,7 @@
  */
 #include "lib/types.h"
 #include "lib/string.h"
+#include "lib/printf.h"
 #include "param.h"
 #include "proc/proc.h"
 #include "fs/fs.h"
@@ -54,6 +55,28 @@ static int walk_start(const char *path, struct inode **ipp)
   return 0;
 }
 
+/*
+ * An inode a directory entry names must have links. One with none comes
+ * from a corrupt image (an unlinked inode is never named): refuse it, and
+ * drop its in-memory copy so that putting our reference back cannot free
+ * an inode a directory still names. "." and ".." are exempt: they are how
+ * a removed current directory is still walked.
+ */
+static int check_named(struct inode *ip, const char *name)
+{
+  if (namecmp(name, ".") == 0 || namecmp(name, "..") == 0)
+    return 0;
+  int err = ilock(ip);
+  if (err == 0 && ip->nlink == 0) {
+    printf("kite: fs: inode %d is named \"%s\" but has no links: corrupt image?\n",
+           ip->inum, name);
+    ip->valid = 0;
+    err = -KITE_EIO;
+  }
+  iunlock(ip);
+  return err;
+}
+
 /* Step from directory ip (referenced, unlocked) to its entry name.
  * Consumes the reference to ip. */
 static int step(struct inode *ip, const char *name, struct inode **nextp)
@@ -64,6 +87,8 @@ static int step(struct inode *ip, const char *name, struct inode **nextp)
   if (!err)
     err = dirlookup(ip, name, NULL, nextp);
   iunlockput(ip);
+  if (!err && (err = check_named(*nextp, name)) < 0)
+    iput(*nextp);
   return err;
 }
 

@@ -8,6 +8,7 @@
 #include "mm/procmem.h"
 #include "arch/pagetable.h"
 #include "arch/memlayout.h"
+#include "arch/sbi.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "fs/fs.h"
@@ -138,8 +139,11 @@ void first_process_start(void)
     panic("init: no root directory (%d)", err);
   char *argv[] = { "init", NULL };
   long r = kexec("/init", argv);
-  if (r < 0)
-    panic("init: cannot exec /init (error %ld)", r);
+  if (r < 0) {
+    printf("kite: cannot run /init (error %ld); the image needs a working /init. "
+           "Powering off.\n", r);
+    sbi_shutdown();
+  }
   p->trapframe->a0 = r;
 }
 
@@ -193,8 +197,11 @@ static void reparent(struct proc *p)
 void kexit(int status)
 {
   struct proc *p = myproc();
-  if (p == initproc)
-    panic("init exiting (status %d)", status);
+  if (p == initproc) {
+    /* Bad input (a broken /init or console on the image), not a kernel bug. */
+    printf("kite: init exited with status %d; nothing runs without it. Powering off.\n", status);
+    sbi_shutdown();
+  }
 
   for (int fd = 0; fd < NOFILE; fd++) {
     if (p->ofile[fd]) {
