@@ -102,8 +102,10 @@ $(B)/stripped/%: $(B)/user/%
 	@mkdir -p $(dir $@)
 	$(TOOLPREFIX)strip -o $@ $<
 
-$(B)/fs.img: $(B)/mkfs $(STRIPPED) README.md
-	$(B)/mkfs $@ README.md $(STRIPPED)
+# The bad ELF files are listed by the shell's glob when the rule runs: the
+# directory may not exist yet when make reads this file.
+$(B)/fs.img: $(B)/mkfs $(STRIPPED) README.md $(BADELF_STAMP)
+	$(B)/mkfs $@ README.md $(STRIPPED) $(B)/badelf/*elf-*
 
 # ---------------------------------------------------------------------------
 # Running
@@ -128,12 +130,14 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 
 # ---------------------------------------------------------------------------
 # Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode).
-SUITES ?= usertests memtests uaccesstests
+# badinput runs on a copy of fs.img that fscorrupt has damaged.
+SUITES ?= usertests memtests uaccesstests badinput
 SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)")
 
-test: $(B)/kernel $(B)/fs.img $(B)/fsck host-tests-build
+test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
-	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck $(SUITE_ARGS)
+	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
+	        --prepare-image "badinput=$(B)/fscorrupt" $(SUITE_ARGS)
 
 # Benchmarks run on a kernel built without the debug-build invariant checks
 # (in build/bench/, sharing the cached newlib). They print a table of
