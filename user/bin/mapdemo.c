@@ -1,8 +1,8 @@
 /*
  * mapdemo: build a small address space with every kind of mapping (heap,
  * stack, guard, a shared file mapping, a private file mapping, shared and
- * private anonymous memory, a PROT_NONE reservation), then run
- * `pmap -x PID` on itself to show it.
+ * private anonymous memory, a PROT_NONE reservation), then show it with
+ * `pmap PID` (the /proc/PID/maps format) and `pmap -x PID`.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,14 +50,15 @@ int main(void)
 
   char pid[16];
   snprintf(pid, sizeof pid, "%d", getpid());
-  int child = fork();
-  if (child == 0) {
-    char *argv[] = { "pmap", "-x", pid, NULL };
-    execv("/pmap", argv);
-    perror("exec pmap");
-    exit(1);
+  for (int extended = 0; extended < 2; extended++) {
+    if (fork() == 0) {
+      char *plain[] = { "pmap", pid, NULL }, *x[] = { "pmap", "-x", pid, NULL };
+      execv("/pmap", extended ? x : plain);
+      perror("exec pmap");
+      exit(1);
+    }
+    wait(NULL);
   }
-  wait(NULL);
   close(fd);
   unlink(path);
   return 0;
