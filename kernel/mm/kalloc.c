@@ -45,7 +45,8 @@ void kinit(uint64 first_free, uint64 ram_end)
   kmem.ntotal = kmem.nfree;
 }
 
-void *kalloc(void)
+/* Take a page off the free list with reference count 1, or NULL. */
+static void *take_page(void)
 {
   acquire(&kmem.lock);
   struct run *r = kmem.freelist;
@@ -55,14 +56,21 @@ void *kalloc(void)
     *refp(r) = 1;
   }
   release(&kmem.lock);
-  if (r)
-    memset(r, 0x5a, PGSIZE);     /* junk: catches use of uninitialised pages */
   return r;
 }
 
+void *kalloc(void)
+{
+  void *pa = take_page();
+  if (pa)
+    memset(pa, 0x5a, PGSIZE);    /* junk: catches use of uninitialised pages */
+  return pa;
+}
+
+/* Filled once, with zeros: every lazy page fault comes through here. */
 void *kzalloc(void)
 {
-  void *pa = kalloc();
+  void *pa = take_page();
   if (pa)
     memset(pa, 0, PGSIZE);
   return pa;
