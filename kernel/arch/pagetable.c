@@ -189,8 +189,8 @@ void pt_destroy(pagetable_t pt)
   destroy_level(pt, 2);
 }
 
-uint64 pt_satp(pagetable_t pt) { return MAKE_SATP(pt); }
 void pt_flush(void) { sfence_vma(); }
+void pt_flush_page(uint64 va) { asm volatile("sfence.vma %0, zero" : : "r"(va) : "memory"); }
 
 static void kmap(uint64 va, uint64 pa, uint64 size, int perm)
 {

@@ -55,7 +55,7 @@ int         pt_remap(pagetable_t pt, uint64 va, uint64 pa, int perm);
  * change the page's permissions through *perm (return 1 to store them). */
 typedef int (*pt_visit_fn)(uint64 va, uint64 pa, int *perm, void *arg);
 void        pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg);
-uint64      pt_satp(pagetable_t pt);
 void        pt_flush(void);
+void        pt_flush_page(uint64 va);  /* only the translation of va */
 
 #endif

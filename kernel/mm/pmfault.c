@@ -111,7 +111,7 @@ static int fault_locked(struct procmem *pm, uint64 va, enum pm_access access, co
     err = break_cow_locked(pm, m, page, pa);
   if (err < 0)
     *why = "out of memory";
-  pt_flush();
+  pt_flush_page(page);                     /* only this page's PTE changed */
   return err;
 }
 

@@ -177,7 +177,6 @@ void procmem_destroy(struct procmem *pm)
   kfree(pm);
 }
 
-uint64 procmem_satp(struct procmem *pm) { return pt_satp(pm->pt); }
 
 #define ASLR_HEAP_PAGES  256        /* heap start moves by up to 1 MiB */
 #define ASLR_MMAP_PAGES  65536      /* the mmap area's top by up to 256 MiB */

@@ -90,7 +90,6 @@ uint64 procmem_translate(struct procmem *pm, uint64 va, enum pm_access access);
 /* Kernel address of the page at va regardless of protection (exec fills
  * read-only text with it before the program runs); 0 if impossible. */
 uint64 procmem_load_page(struct procmem *pm, uint64 va);
-uint64 procmem_satp(struct procmem *pm);
 /* exec's last step: place the heap after the image and the top of the
  * mmap area, each moved by a random number of pages unless KITE_ASLR is 0. */
 void   procmem_set_layout(struct procmem *pm, uint64 image_end);
