@@ -17,6 +17,26 @@
 #define KITE_MAP_FIXED      0x10   /* exactly at addr, replacing what is there */
 #define KITE_MAP_ANONYMOUS  0x20   /* zero-filled, no file (fd ignored, off must be 0) */
 
+/*
+ * SYS_sbrk(long increment, type) -> the old break, or -ENOMEM with
+ * nothing changed, or -EINVAL for a type that is neither of these (the
+ * values xv6-riscv uses):
+ *   KITE_SBRK_EAGER  every new page of the heap is backed (zeroed) before
+ *                    the call returns; when memory cannot be had the call
+ *                    undoes all it did and fails with -ENOMEM, killing
+ *                    nobody. Pages that were already the heap's (the one
+ *                    holding an unaligned old break) are left as they are.
+ *   KITE_SBRK_LAZY   new pages appear on first touch (a touch with no
+ *                    memory left kills the toucher, as for any lazy page).
+ * A negative increment shrinks the heap and frees its pages, whatever
+ * the type; -ENOMEM if it would go below the heap's start. The heap
+ * grows to at most KITE_HEAP_MAX bytes, and never into another mapping
+ * (-ENOMEM). Grown memory is read-write, whatever mprotect did to the
+ * heap's other pages. SYS_brk(addr) sets the break lazily.
+ */
+#define KITE_SBRK_EAGER     1
+#define KITE_SBRK_LAZY      2
+
 /* Mapping types reported by mquery/mmaps. */
 enum kite_vm_type {
   KITE_VM_CODE   = 0,   /* program text */

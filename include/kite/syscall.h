@@ -19,7 +19,7 @@
 #define SYS_chdir       9   /* (path) -> 0 */
 #define SYS_dup        10   /* (fd) -> new fd */
 #define SYS_getpid     11   /* () -> pid */
-#define SYS_sbrk       12   /* (long increment) -> old break */
+#define SYS_sbrk       12   /* (long increment, type) -> old break; see mman.h */
 #define SYS_sleep      13   /* (ticks) -> 0 */
 #define SYS_uptime     14   /* () -> ticks since boot */
 #define SYS_open       15   /* (path, flags) -> fd */

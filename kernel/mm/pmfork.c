@@ -1,4 +1,4 @@
-/* procmem: fork (copy-on-write) and brk (the lazily grown heap). */
+/* procmem: fork (copy-on-write). */
 #include "mm/pmint.h"
 #include "mm/kalloc.h"
 #include "mm/shm.h"
@@ -103,72 +103,4 @@ nomem:
     node_free(m);
   }
   return -KITE_ENOMEM;
-}
-
-/* Lock held: grow the heap mapping to end at newend. */
-static int heap_grow_locked(struct procmem *pm, uint64 oldend, uint64 newend,
-                            struct vm_mapping **fresh, struct vm_spares *sp)
-{
-  if (oldend > pm->heap_start)
-    return vmlist_resize(&pm->list, pm->heap_start, newend, sp, NULL);
-  struct vm_mapping *m = *fresh;
-  m->start = pm->heap_start;
-  m->end = newend;
-  m->type = VM_HEAP;
-  m->prot = VM_PROT_READ | VM_PROT_WRITE;
-  m->flags = VM_PRIVATE | VM_LAZY | VM_WASWRITABLE;
-  safestrcpy(m->name, "[heap]", sizeof m->name);
-  int err = vmlist_insert(&pm->list, m);
-  if (err == 0)
-    *fresh = NULL;
-  return err == -KITE_EEXIST ? -KITE_ENOMEM : err;
-}
-
-/* Lock held: shrink the heap mapping to end at newend, freeing pages. */
-static int heap_shrink_locked(struct procmem *pm, uint64 oldend, uint64 newend,
-                              struct vm_spares *sp, struct vm_nodes *removed)
-{
-  int err = newend == pm->heap_start
-              ? vmlist_remove(&pm->list, pm->heap_start, oldend, sp, removed)
-              : vmlist_resize(&pm->list, pm->heap_start, newend, sp, removed);
-  if (err == 0) {
-    pm_unmap_pages_locked(pm, newend, oldend, VM_HEAP);
-    pt_flush();
-  }
-  return err;
-}
-
-uint64 procmem_brk(struct procmem *pm, uint64 newbrk)
-{
-  if (newbrk < pm->heap_start || newbrk - pm->heap_start > KITE_HEAP_MAX)
-    return pm->brk;
-  struct vm_mapping *fresh = node_alloc();
-  struct vm_spares sp;
-  if (fresh == NULL || spares_reserve(&sp) < 0) {
-    if (fresh)
-      node_free(fresh);
-    return pm->brk;
-  }
-  struct vm_nodes removed;
-  vm_nodes_init(&removed);
-
-  acquire(&pm->lock);
-  uint64 oldend = PGROUNDUP(pm->brk), newend = PGROUNDUP(newbrk);
-  int err = 0;
-  if (newend > oldend)
-    err = heap_grow_locked(pm, oldend, newend, &fresh, &sp);
-  else if (newend < oldend)
-    err = heap_shrink_locked(pm, oldend, newend, &sp, &removed);
-  if (err == 0) {
-    pm->brk = newbrk;
-    pm_debug_check(pm);
-  }
-  uint64 result = pm->brk;
-  release(&pm->lock);
-
-  if (fresh)
-    node_free(fresh);
-  spares_release(&sp);
-  pm_release_nodes(&removed, 0);
-  return result;
 }

@@ -1,6 +1,6 @@
 /*
  * procmem's internal helpers, shared by its files (procmem.c: the list
- * operations, pmfault.c: faults, pmfork.c: fork and brk, pmview.c: the
+ * operations, pmfault.c: faults, pmfork.c: fork, pmbrk.c: the brk heap, pmview.c: the
  * maps view and the invariant checker). Not for use outside kernel/mm/.
  */
 #ifndef KITE_PMINT_H

@@ -77,7 +77,16 @@ void   procmem_query(struct procmem *pm, uint64 addr, struct kite_mapping *out);
 int    procmem_list(struct procmem *pm, uint64 from, struct kite_mapping *buf, int max);
 int    procmem_count(struct procmem *pm);
 
-/* Set the break; returns the new break, or the old one if that failed. */
+/* How heap growth gets its pages (mm/pmbrk.c). */
+enum pm_brk_fill {
+  BRK_LAZY,                 /* on first touch */
+  BRK_EAGER,                /* every new page now, or -ENOMEM */
+};
+/* Move the break by incr bytes; *old gets the break before the call.
+ * 0, or -ENOMEM with nothing changed. */
+int    procmem_sbrk(struct procmem *pm, long incr, enum pm_brk_fill fill, uint64 *old);
+/* Set the break (lazily); returns the break now in force: the new one, or
+ * the old one if that failed (so procmem_brk(pm, 0) just reads it). */
 uint64 procmem_brk(struct procmem *pm, uint64 newbrk);
 int    procmem_fork(struct procmem *old, struct procmem *new);
 

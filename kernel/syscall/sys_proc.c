@@ -11,6 +11,7 @@
 #include "lib/printf.h"
 #include <kite/errno.h>
 #include <kite/stat.h>
+#include <kite/mman.h>
 
 long sys_fork(void) { return kfork(); }
 long sys_exit(void) { kexit(argint(0)); }
@@ -19,23 +20,27 @@ long sys_kill(void) { return kkill(argint(0)); }
 long sys_getpid(void) { return myproc()->pid; }
 long sys_getppid(void) { return kgetppid(); }
 
+/* sbrk(increment, type): the contract is in <kite/mman.h>. */
 long sys_sbrk(void)
 {
-  struct procmem *pm = myproc()->mem;
-  long incr = arglong(0);
-  uint64 old = pm->brk;
-  if (incr < 0 && (uint64)-incr > old - pm->heap_start)
-    return -KITE_ENOMEM;
-  if (procmem_brk(pm, old + incr) != old + incr)
-    return -KITE_ENOMEM;
-  return old;
+  long incr = arglong(0), type = arglong(1);
+  enum pm_brk_fill fill;
+  uint64 old;
+  if (type == KITE_SBRK_EAGER)
+    fill = BRK_EAGER;
+  else if (type == KITE_SBRK_LAZY)
+    fill = BRK_LAZY;
+  else
+    return -KITE_EINVAL;
+  int err = procmem_sbrk(myproc()->mem, incr, fill, &old);
+  return err < 0 ? err : (long)old;
 }
 
+/* brk(addr): the break now in force (the old one if addr is impossible;
+ * brk(0) asks). */
 long sys_brk(void)
 {
-  struct procmem *pm = myproc()->mem;
-  uint64 want = argraw(0);
-  return want == 0 ? pm->brk : procmem_brk(pm, want);
+  return procmem_brk(myproc()->mem, argraw(0));
 }
 
 long sys_sleep(void)

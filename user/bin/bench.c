@@ -463,7 +463,7 @@ static void bench_fork(void)
   long r;
 
   fflush(stdout);
-  r = KSYS1(SYS_sbrk, HEAP_BYTES);
+  r = KSYS2(SYS_sbrk, HEAP_BYTES, KITE_SBRK_LAZY);
   if (is_err(r)) {
     error("sbrk(32 MiB) = %ld", r);
     return;
@@ -519,7 +519,7 @@ static void bench_fork(void)
     fk[run] = ticks_ms((double)(t1 - t0));
     full[run] = ticks_ms((double)(now() - t0));
   }
-  KSYS1(SYS_sbrk, -(long)HEAP_BYTES);
+  KSYS2(SYS_sbrk, -(long)HEAP_BYTES, KITE_SBRK_LAZY);
 
   printf("\nfork with a 32 MiB touched heap, ms: median of %d runs (best run)\n", RUNS);
   printf("  %-40s %9.2f (%7.2f)\n", "fork (returns in the parent)", median(fk, RUNS),

@@ -13,6 +13,7 @@
 #ifndef KITE_USER_H
 #define KITE_USER_H
 
+#include <stddef.h>
 #include <kite/syscall.h>
 #include <kite/errno.h>
 #include <kite/fcntl.h>
@@ -50,6 +51,15 @@ int   kite_faultinject(long nbytes);                     /* debug knob */
  *  - times() and clock() count CLOCKS_PER_SEC units since boot.
  */
 int   brk(void *addr);
+
+/*
+ * sbrk() grows the heap lazily (pages appear on first touch), as malloc
+ * wants. kite_sbrk_eager(incr) backs every new page before it returns and
+ * fails cleanly instead: the old break, or (void *)-1 with errno ENOMEM
+ * and nothing changed when the memory cannot be had (see SYS_sbrk in
+ * <kite/mman.h>). Shrinking frees pages either way.
+ */
+void *kite_sbrk_eager(ptrdiff_t incr);
 
 /*
  * Kite's view of a process's memory (see <kite/mman.h> for the record).

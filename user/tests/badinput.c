@@ -87,7 +87,7 @@ static long k_chdir(const char *path)     { return KSYS1(SYS_chdir, path); }
 static long k_dup(long fd)                { return KSYS1(SYS_dup, fd); }
 static long k_pipe(int *fds)              { return KSYS1(SYS_pipe, fds); }
 static long k_lseek(long fd, long off, long whence) { return KSYS3(SYS_lseek, fd, off, whence); }
-static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
+static long k_sbrk(long n)                { return KSYS2(SYS_sbrk, n, KITE_SBRK_LAZY); }
 static long k_mmaps(long pid, struct kite_mapping *m, long n)
 {
   return KSYS3(SYS_mmaps, pid, m, n);

@@ -76,7 +76,7 @@ static long k_write(long fd, const void *p, long n) { return KSYS3(SYS_write, fd
 static long k_exec(const char *path, char *const argv[]) { return KSYS2(SYS_exec, path, argv); }
 static long k_fstat(long fd, struct kite_stat *st) { return KSYS2(SYS_fstat, fd, st); }
 static long k_getpid(void)                { return KSYS0(SYS_getpid); }
-static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
+static long k_sbrk(long n)                { return KSYS2(SYS_sbrk, n, KITE_SBRK_LAZY); }
 static long k_brk(unsigned long a)        { return KSYS1(SYS_brk, a); }
 static long k_open(const char *path, long flags) { return KSYS2(SYS_open, path, flags); }
 static long k_close(long fd)              { return KSYS1(SYS_close, fd); }
@@ -1946,6 +1946,288 @@ static void t_brk_limits(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* sbrk's type: eager growth, lazy growth, bad types                         */
+
+static long k_sbrk_type(long n, long type) { return KSYS2(SYS_sbrk, n, type); }
+
+/* Pages of the mapping that holds a, resident in the page table. */
+static long resident_at(int line, unsigned long a)
+{
+  struct kite_mapping m;
+  query(line, a, &m);
+  return m.resident;
+}
+
+/* Put the break on a page boundary (lazily); returns it. */
+static unsigned long brk_to_page(int line)
+{
+  unsigned long b = sbrk_ok(line, 0);
+  if (b != pg_up(b))
+    sbrk_ok(line, (long)(pg_up(b) - b));
+  return pg_up(b);
+}
+
+/* Eager growth backs every new page at once, zeroed; shrinking frees
+ * them whatever the type. */
+static void t_sbrk_eager(void)
+{
+  const long n = 64;
+  unsigned long top = brk_to_page(__LINE__);
+  long r0, f0, f1;
+
+  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_LAZY), top);   /* a heap page to count from */
+  touch_pages(top, PG);
+  top += PG;
+  r0 = resident_at(__LINE__, top - 1);
+  free_pages();
+  f0 = free_pages();
+  CHECK_EQ(k_sbrk_type(n * PG, KITE_SBRK_EAGER), top);
+  f1 = free_pages();
+  CHECK_EQ(k_sbrk(0), top + n * PG);
+  CHECK_EQ(resident_at(__LINE__, top), r0 + n);
+  if (f0 - f1 < n)
+    fail(__LINE__, "eager growth by %ld pages took only %ld free pages", n, f0 - f1);
+  EXPECT_BYTES(top, n * PG, 0);
+  fill(top, n * PG, 'e');                        /* no faults: the pages are there */
+  if (f1 - free_pages() > IN_TEST_SLACK)
+    fail(__LINE__, "writing eagerly grown pages took %ld more free pages", f1 - free_pages());
+  EXPECT_BYTES(top + (n - 1) * PG, PG, 'e');
+
+  /* Shrinking frees pages whatever the type. */
+  CHECK_EQ(k_sbrk_type(-(n / 2) * (long)PG, KITE_SBRK_EAGER), top + n * PG);
+  CHECK_EQ(resident_at(__LINE__, top), r0 + n / 2);
+  CHECK_EQ(k_sbrk_type(-(n / 2) * (long)PG, KITE_SBRK_LAZY), top + n / 2 * PG);
+  CHECK_EQ(resident_at(__LINE__, top - 1), r0);
+  if (f0 - free_pages() > IN_TEST_SLACK)
+    fail(__LINE__, "%ld free pages before growing, %ld after shrinking", f0, free_pages());
+
+  /* Regrown memory is fresh. */
+  CHECK_EQ(k_sbrk_type(2 * PG, KITE_SBRK_EAGER), top);
+  EXPECT_BYTES(top, 2 * PG, 0);
+  /* An unaligned break: the page holding it is already the heap's; only
+   * the pages past it are new, and backed. */
+  CHECK_EQ(k_sbrk_type(100, KITE_SBRK_LAZY), top + 2 * PG);
+  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_EAGER), top + 2 * PG + 100);
+  CHECK_EQ(resident_at(__LINE__, top), r0 + 3);
+  EXPECT_BYTES(top + 3 * PG, PG - 100, 0);
+  CHECK_EQ(k_sbrk_type(-(3 * (long)PG + 100), KITE_SBRK_LAZY), top + 3 * PG + 100);
+  CHECK_EQ(k_sbrk(0), top);
+  CHECK_EQ(resident_at(__LINE__, top - 1), r0);
+}
+
+/* A lazy sbrk allocates nothing until touched, even when large. */
+static void t_sbrk_lazy_type(void)
+{
+  const long n = 4096;
+  unsigned long top = brk_to_page(__LINE__);
+  long r0, f0, f1;
+
+  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_LAZY), top);   /* a heap page to count from */
+  touch_pages(top, PG);
+  top += PG;
+  r0 = resident_at(__LINE__, top - 1);
+  free_pages();
+  f0 = free_pages();
+  CHECK_EQ(k_sbrk_type(n * PG, KITE_SBRK_LAZY), top);
+  f1 = free_pages();
+  if (f0 - f1 > IN_TEST_SLACK)
+    fail(__LINE__, "a lazy sbrk of %ld pages took %ld free pages", n, f0 - f1);
+  struct kite_mapping m;
+  query(__LINE__, top + n * PG - 1, &m);
+  CHECK_EQ(m.type, KITE_VM_HEAP);
+  CHECK_EQ(m.prot, RW);
+  CHECK_EQ(m.end, top + n * PG);
+  CHECK_EQ(resident_at(__LINE__, top), r0);
+  touch_pages(top + 7 * PG, PG);
+  CHECK_EQ(resident_at(__LINE__, top), r0 + 1);
+  /* The C library's sbrk is the lazy one. */
+  CHECK((unsigned long)sbrk((long)n * PG) == top + n * PG);
+  CHECK_EQ(resident_at(__LINE__, top), r0 + 1);
+  if (f0 - free_pages() > IN_TEST_SLACK + 1)
+    fail(__LINE__, "sbrk() of %ld more pages: %ld free pages gone", n, f0 - free_pages());
+  CHECK_EQ(k_sbrk(-2 * n * (long)PG), top + 2 * n * PG);
+}
+
+/* Only KITE_SBRK_EAGER and KITE_SBRK_LAZY are types: any other is EINVAL,
+ * checked before anything else, and changes nothing. */
+static void t_sbrk_type_invalid(void)
+{
+  static const long types[] = { 0, 3, 4, -1, -2, 0x100000001L, 0x100000002L, 1L << 62,
+                                (long)(1UL << 63) };
+  static const long incrs[] = { 0, 1, (long)PG, -(long)PG, 1L << 40, -(1L << 40) };
+  unsigned long b0 = SBRK(0);
+  long f0 = free_pages();
+
+  for (unsigned i = 0; i < sizeof types / sizeof types[0]; i++)
+    for (unsigned j = 0; j < sizeof incrs / sizeof incrs[0]; j++) {
+      long r = k_sbrk_type(incrs[j], types[i]);
+      if (r != -KITE_EINVAL)
+        fail(__LINE__, "sbrk(%ld, type %#lx) = %s, expected EINVAL", incrs[j], types[i],
+             errname(r));
+    }
+  CHECK_EQ(k_sbrk(0), b0);
+  if (f0 - free_pages() > IN_TEST_SLACK)
+    fail(__LINE__, "bad sbrk types took %ld free pages", f0 - free_pages());
+}
+
+/*
+ * A heap that mprotect has cut into pieces still moves as one: shrinking
+ * removes everything past the new break, across pieces, and growing works
+ * afterwards, giving read-write memory even above a read-only piece.
+ */
+static void t_brk_split_heap(void)
+{
+  unsigned long top = brk_to_page(__LINE__);
+  struct kite_mapping m;
+  long f0;
+
+  free_pages();
+  f0 = free_pages();
+  /* Three pages, the middle one read-only; shrink to the end of the first. */
+  CHECK_EQ(k_sbrk(3 * PG), top);
+  fill(top, 3 * PG, 's');
+  CHECK_OK(k_mprotect(top + PG, PG, R));
+  EXPECT_MAP(top + PG, top + PG, top + 2 * PG, R, KITE_VM_HEAP);
+  CHECK_EQ(k_brk(top + PG), top + PG);
+  CHECK_EQ(k_sbrk(0), top + PG);
+  query(__LINE__, top + PG, &m);
+  if (m.type != KITE_VM_FREE || m.start != top + PG)
+    fail(__LINE__, "after shrinking to %#lx, %#lx is still %s [%#lx, %#lx)", top + PG, top + PG,
+         type_text(m.type), (unsigned long)m.start, (unsigned long)m.end);
+  query(__LINE__, top + 2 * PG, &m);
+  CHECK_EQ(m.type, KITE_VM_FREE);
+  query(__LINE__, top, &m);
+  CHECK_EQ(m.type, KITE_VM_HEAP);
+  CHECK_EQ(m.end, top + PG);
+  unsigned long heap_start = m.start;
+  KILLED_READ(top + PG);
+  KILLED_READ(top + 2 * PG);
+  EXPECT_BYTES(top, PG, 's');
+
+  /* Growth works again, read-write, and the memory is fresh. */
+  CHECK_EQ(k_sbrk(2 * PG), top + PG);
+  EXPECT_MAP(top + 2 * PG, heap_start, top + 3 * PG, RW, KITE_VM_HEAP);
+  EXPECT_BYTES(top + PG, 2 * PG, 0);
+  fill(top + PG, 2 * PG, 'g');
+
+  /* Above a read-only top piece, growth starts a read-write piece. */
+  CHECK_OK(k_mprotect(top + 2 * PG, PG, R));
+  CHECK_EQ(k_sbrk(2 * PG), top + 3 * PG);
+  EXPECT_MAP(top + 3 * PG, top + 3 * PG, top + 5 * PG, RW, KITE_VM_HEAP);
+  EXPECT_MAP(top + 2 * PG, top + 2 * PG, top + 3 * PG, R, KITE_VM_HEAP);
+  fill(top + 3 * PG, 2 * PG, 'h');
+  KILLED_WRITE(top + 2 * PG);
+  EXPECT_BYTES(top + 2 * PG, PG, 'g');
+  CHECK_EQ(k_sbrk(2 * PG), top + 5 * PG);          /* extends the new piece */
+  EXPECT_MAP(top + 6 * PG, top + 3 * PG, top + 7 * PG, RW, KITE_VM_HEAP);
+
+  /* Shrinking into the middle of a piece, then through all of them. */
+  CHECK_OK(k_mprotect(top + 4 * PG, PG, R));
+  CHECK_EQ(k_sbrk(-(long)PG - 100), top + 7 * PG);
+  query(__LINE__, top + 6 * PG, &m);
+  CHECK_EQ(m.type, KITE_VM_FREE);
+  EXPECT_MAP(top + 5 * PG, top + 5 * PG, top + 6 * PG, RW, KITE_VM_HEAP);
+  CHECK_EQ(k_brk(top), top);
+  query(__LINE__, top, &m);
+  CHECK_EQ(m.type, KITE_VM_FREE);
+  CHECK_EQ(k_sbrk(PG), top);
+  EXPECT_BYTES(top, PG, 0);
+  CHECK_EQ(k_sbrk(-(long)PG), top + PG);
+  if (f0 - free_pages() > IN_TEST_SLACK)
+    fail(__LINE__, "%ld free pages before, %ld after", f0, free_pages());
+}
+
+/* Waits for a byte on a pipe (fds: read end | write end << 8), then shows
+ * it can still get memory and fork. */
+static void oom_bystander(unsigned long fds)
+{
+  char c;
+  k_close((long)(fds >> 8));
+  CHECK_EQ(k_read((long)(fds & 0xff), &c, 1), 1);
+  unsigned long a = SBRK(16 * PG);
+  touch_pages(pg_up(a), 15 * PG);
+  long pid = XFORK();
+  if (pid == 0)
+    k_exit(0);
+  CHECK_EXIT(pid, 0);
+}
+
+static __attribute__((noinline)) void prefault_stack(unsigned long bytes)
+{
+  volatile char below[8 * 4096];
+  for (unsigned long i = 0; i < bytes && i < sizeof below; i += 512)
+    below[i] = 0;
+}
+
+/*
+ * Eager growth until memory runs out, the way xv6's tests count free
+ * memory: each call either backs all its pages or fails with ENOMEM and
+ * changes nothing. Nobody is killed (the grower carries on, a process
+ * that was waiting carries on), and shrinking gives the pages back; the
+ * page-table pages the heap needed stay with the process until it exits
+ * (the runner checks that every page is back after the test).
+ */
+static void t_sbrk_eager_oom(void)
+{
+  const long chunk = 64;
+  unsigned long top = brk_to_page(__LINE__), brk;
+  long f0, f1, n = 0, r;
+  int p[2];
+
+  CHECK_OK(k_pipe(p));
+  long bystander = spawn(__LINE__, oom_bystander, (unsigned long)(p[0] | p[1] << 8));
+  /* Once memory is full, a first write to a page we share copy-on-write
+   * with the bystander (errno, the stack) would kill us: copy them now. */
+  errno = 0;
+  prefault_stack(8 * PG);
+  free_pages();
+  f0 = free_pages();
+
+  /* More than there is, in one call: fails at once, nothing left over. */
+  CHECK_ERR(k_sbrk_type((f0 + 64) * (long)PG, KITE_SBRK_EAGER), KITE_ENOMEM);
+  CHECK_EQ(k_sbrk(0), top);
+  f1 = free_pages();
+  if (f0 - f1 > IN_TEST_SLACK)
+    fail(__LINE__, "a failed eager sbrk kept %ld pages", f0 - f1);
+
+  /* Fill memory: big steps, then page by page. */
+  for (long step = chunk; step >= 1; step = step == chunk ? 1 : 0) {
+    while ((r = k_sbrk_type(step * (long)PG, KITE_SBRK_EAGER)) >= 0) {
+      CHECK_EQ(r, top + n * PG);
+      n += step;
+      if (n > f0)
+        fail(__LINE__, "eager sbrk backed %ld pages with %ld free", n, f0);
+    }
+    CHECK_EQ(r, -KITE_ENOMEM);
+    CHECK_EQ(k_sbrk(0), top + n * PG);
+  }
+  brk = top + n * PG;
+  if (n < f0 - f0 / 256 - IN_TEST_SLACK)
+    fail(__LINE__, "eager sbrk stopped at %ld pages with %ld free at the start", n, f0);
+  CHECK_ERRNO((long)kite_sbrk_eager(PG), ENOMEM);
+  CHECK_EQ(k_sbrk(0), brk);
+  /* The pages are there: no fault needs memory. */
+  CHECK_EQ(((volatile char *)top)[0], 0);
+  CHECK_EQ(((volatile char *)brk)[-1], 0);
+  ((volatile char *)top)[0] = 1;
+  ((volatile char *)brk)[-1] = 1;
+  CHECK_EQ(resident_at(__LINE__, brk - 1) >= n, 1);
+
+  /* Shrinking gives them back (bar the page-table pages). */
+  CHECK_EQ(k_sbrk_type(-n * (long)PG, KITE_SBRK_EAGER), brk);
+  CHECK_EQ(k_sbrk(0), top);
+  f1 = free_pages();
+  if (f0 - f1 > n / 512 + 4 + IN_TEST_SLACK)
+    fail(__LINE__, "%ld free pages before filling memory, %ld after giving %ld back", f0, f1, n);
+
+  /* The bystander was not harmed and can work now. */
+  CHECK_EQ(k_write(p[1], "g", 1), 1);
+  CHECK_EXIT(bystander, 0);
+  k_close(p[0]);
+  k_close(p[1]);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Limits                                                                    */
 
 /*
@@ -2327,6 +2609,11 @@ static const struct ktest tests[] = {
   { "brk_lazy",            t_brk_lazy,               KTEST_NORMAL },
   { "brk_shrink_kill",     t_brk_shrink_kill,        KTEST_NORMAL },
   { "brk_limits",          t_brk_limits,             KTEST_NORMAL },
+  { "sbrk_eager",          t_sbrk_eager,             KTEST_NORMAL },
+  { "sbrk_lazy_type",      t_sbrk_lazy_type,         KTEST_NORMAL },
+  { "sbrk_type_invalid",   t_sbrk_type_invalid,      KTEST_NORMAL },
+  { "sbrk_eager_oom",      t_sbrk_eager_oom,         KTEST_NORMAL },
+  { "brk_split_heap",      t_brk_split_heap,         KTEST_NORMAL },
   /* stack */
   { "guard_hit",           t_guard_hit,              KTEST_NORMAL },
   { "stack_use",           t_stack_use,              KTEST_NORMAL },

@@ -94,7 +94,7 @@ static long k_exec(const void *path, const void *argv) { return KSYS2(SYS_exec, 
 static long k_fstat(long fd, void *st)    { return KSYS2(SYS_fstat, fd, st); }
 static long k_chdir(const void *path)     { return KSYS1(SYS_chdir, path); }
 static long k_dup(long fd)                { return KSYS1(SYS_dup, fd); }
-static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
+static long k_sbrk(long n)                { return KSYS2(SYS_sbrk, n, KITE_SBRK_LAZY); }
 static long k_brk(unsigned long a)        { return KSYS1(SYS_brk, a); }
 static long k_open(const void *path, long flags) { return KSYS2(SYS_open, path, flags); }
 static long k_mknod(const void *path)     { return KSYS3(SYS_mknod, path, KITE_CONSOLE_MAJOR, 0); }

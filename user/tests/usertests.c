@@ -58,7 +58,7 @@ static long k_chdir(const char *path)     { return KSYS1(SYS_chdir, path); }
 static long k_dup(long fd)                { return KSYS1(SYS_dup, fd); }
 static long k_getpid(void)                { return KSYS0(SYS_getpid); }
 static long k_getppid(void)               { return KSYS0(SYS_getppid); }
-static long k_sbrk(long n)                { return KSYS1(SYS_sbrk, n); }
+static long k_sbrk(long n)                { return KSYS2(SYS_sbrk, n, KITE_SBRK_LAZY); }
 static long k_sleep(long ticks)           { return KSYS1(SYS_sleep, ticks); }
 static long k_uptime(void)                { return KSYS0(SYS_uptime); }
 static long k_open(const char *path, long flags) { return KSYS2(SYS_open, path, flags); }
