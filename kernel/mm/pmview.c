@@ -116,6 +116,33 @@ static int check_page(uint64 va, uint64 pa, int *perm, void *arg)
   return 0;
 }
 
+/* The heap is exactly [heap_start, PGROUNDUP(brk)): the VM_HEAP mappings
+ * (one, or the pieces mprotect cut) cover it without a hole, and no
+ * mapping outside it is VM_HEAP. */
+static int check_heap(struct procmem *pm, uint64 *work)
+{
+  uint64 end = PGROUNDUP(pm->brk), pos = pm->heap_start;
+  int bad = 0;
+  for (struct vm_mapping *m = vmlist_first(&pm->list); m; m = vmlist_next(m)) {
+    (*work)++;
+    if (m->type != VM_HEAP)
+      continue;
+    if (m->start != pos || m->end > end) {
+      printf("procmem_check: heap mapping [%p, %p) outside the heap [%p, %p) or not at %p\n",
+             (void *)m->start, (void *)m->end, (void *)pm->heap_start, (void *)end,
+             (void *)pos);
+      bad = 1;
+    }
+    pos = m->end;
+  }
+  if (pos < end) {
+    printf("procmem_check: the heap [%p, %p) is mapped only up to %p\n",
+           (void *)pm->heap_start, (void *)end, (void *)pos);
+    bad = 1;
+  }
+  return bad;
+}
+
 /* Caller holds pm->lock (or owns pm outright). */
 int procmem_check(struct procmem *pm)
 {
@@ -136,6 +163,8 @@ int procmem_check_work(struct procmem *pm, uint64 *work)
   if (pm->brk < pm->heap_start || pm->brk - pm->heap_start > KITE_HEAP_MAX) {
     printf("procmem_check: break %p outside the heap at %p\n", (void *)pm->brk,
            (void *)pm->heap_start);
+    c.bad = 1;
+  } else if (check_heap(pm, work)) {
     c.bad = 1;
   }
   *work += c.pages;

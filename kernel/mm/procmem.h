@@ -10,8 +10,10 @@
  *  - every user PTE holds one reference on its physical page (MMIO pages
  *    are not counted); a private page mapped writable has exactly one
  *    reference, so copy-on-write can never leak a write to another process;
- *  - the heap is the VM_HEAP mapping [heap_start, PGROUNDUP(brk)), absent
- *    while brk == heap_start; heap_start <= brk <= heap_start + HEAP_MAX;
+ *  - the heap is exactly [heap_start, PGROUNDUP(brk)): the VM_HEAP mappings
+ *    (one, or the pieces mprotect cut it into) cover it without a hole and
+ *    nothing else is VM_HEAP; none while brk == heap_start;
+ *    heap_start <= brk <= heap_start + HEAP_MAX;
  *  - a mapping's object (a struct shm) holds one reference per node.
  *
  * Every operation validates all of its arguments and reserves what it
