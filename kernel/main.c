@@ -14,6 +14,7 @@
 #include "mm/kalloc.h"
 #include "mm/pmint.h"
 #include "proc/proc.h"
+#include "proc/hart.h"
 #include "fs/buf.h"
 #include "fs/fs.h"
 #include "fs/file.h"
@@ -41,7 +42,7 @@ void kmain(uint64 hartid, uint64 dtb)
   fdt_parse(dtb);
   printf("\nkite: booting on hart %ld of %d, %ld MiB RAM\n", hartid, platform.nharts,
          (platform.ram_end - platform.ram_start) >> 20);
-  kinit((uint64)end, platform.ram_end);
+  kinit((uint64)end, platform.ram_end, platform.fdt_base, platform.fdt_base + platform.fdt_size);
   kvm_init();
   procinit();              /* maps kernel stacks into the kernel table */
   procmem_init();
@@ -60,17 +61,22 @@ void kmain(uint64 hartid, uint64 dtb)
   __sync_synchronize();
   boot_done = 1;
   start_other_harts(hartid);
+  hart_joined(hartid);
   scheduler();
 }
 
+/* Also where a hart that the firmware sent to _entry late comes in (see
+ * arch/entry.S), and where SYS_hartreenter brings one back (proc/hart.h). */
 void kmain_secondary(uint64 hartid)
 {
   while (!boot_done)
     ;
   __sync_synchronize();
   cpus[hartid].hartid = hartid;
+  cpus[hartid].timer_off = 0;      /* trap_init_hart() arms the timer */
   kvm_init_hart();
   trap_init_hart();
   plic_init_hart();
+  hart_joined(hartid);
   scheduler();
 }

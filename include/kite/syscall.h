@@ -42,8 +42,9 @@
 #define SYS_mmaps      32   /* (pid, struct kite_mapping *, count) -> mappings */
 #define SYS_faultinject 33  /* (n) debug: the next user copy fails after n bytes; -1 off */
 #define SYS_bench      34   /* (op, buf, size, iters) -> elapsed timer ticks */
+#define SYS_hartreenter 35  /* (hart) debug: send it back through the cold-boot entry -> 0 */
 
-#define SYS_MAX        35
+#define SYS_MAX        36
 
 /* SYS_bench operations: each repeats a copy of `size` bytes `iters` times
  * and returns the time taken in rdtime ticks (kite_sysinfo.timebase per

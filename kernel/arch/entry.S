@@ -5,6 +5,14 @@
 # The boot hart clears .bss and calls kmain(); harts started later through
 # SBI HSM enter at _secondary_entry and call kmain_secondary().
 # Each hart gets a BOOT_STACK-sized stack in stack0 (indexed by hart id).
+#
+# _entry boots Kite exactly once. OpenSBI 1.1 can send a hart that Kite
+# starts through HSM to the cold-boot address instead of the one Kite
+# asked for, with the cold-boot device tree in a1, while the boot hart is
+# already running: clearing .bss again would wipe the live kernel. The
+# first hart to swap boot_claimed (in .data, which the clear leaves alone)
+# from 0 to 1 boots; any later arrival is a started secondary hart and
+# joins through _secondary_entry.
 
 #include "param.h"
 
@@ -15,6 +23,10 @@
 _entry:
         li      t0, NCPU
         bgeu    a0, t0, park            # a hart Kite has no slot for
+        la      t0, boot_claimed
+        li      t1, 1
+        amoswap.w.aqrl t1, t1, (t0)
+        bnez    t1, _secondary_entry    # Kite is already up: join it
         la      t0, bss_start           # clear .bss (the boot stack is in it,
         la      t1, bss_end             # so this runs before any call)
 1:      bgeu    t0, t1, 2f
@@ -45,6 +57,11 @@ set_stack:
         mv      tp, a0
         li      s0, 0
         ret
+
+.section .data
+.balign 4
+boot_claimed:                           # 1 once a hart has taken the boot path
+        .word   0
 
 .section .bss
 .balign 16

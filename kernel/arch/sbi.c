@@ -1,6 +1,7 @@
 /* SBI calls; see sbi.h. */
 #include "arch/sbi.h"
 #include "arch/riscv.h"
+#include "lib/printf.h"
 
 struct sbiret sbi_call(uint64 ext, uint64 fid, uint64 a0, uint64 a1, uint64 a2)
 {
@@ -37,6 +38,12 @@ long sbi_hart_status(uint64 hartid)
 {
   struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
   return r.error ? r.error : r.value;
+}
+
+void sbi_hart_stop(void)
+{
+  sbi_call(SBI_EXT_HSM, 1, 0, 0, 0);
+  panic("sbi: hart %ld did not stop", r_tp());
 }
 
 void sbi_send_ipi(uint64 hart_mask)

@@ -21,6 +21,7 @@ int  sbi_probe(uint64 ext);                       /* nonzero if present */
 void sbi_set_timer(uint64 when);
 int  sbi_hart_start(uint64 hartid, uint64 start, uint64 opaque);
 long sbi_hart_status(uint64 hartid);              /* 0 started, 1 stopped, ... */
+void sbi_hart_stop(void) __attribute__((noreturn)); /* the calling hart */
 void sbi_send_ipi(uint64 hart_mask);
 void sbi_shutdown(void) __attribute__((noreturn));
 

@@ -121,6 +121,10 @@ void fdt_parse(uint64 dtb_pa)
   const struct fdt_header *h = (const struct fdt_header *)fdt;
   if (be32(&h->magic) != FDT_MAGIC)
     panic("fdt: no device tree at %p (bad magic)", (void *)dtb_pa);
+  platform.fdt_base = dtb_pa;
+  platform.fdt_size = be32(&h->totalsize);
+  if (platform.fdt_size < sizeof *h)
+    panic("fdt: device tree at %p claims %ld bytes", (void *)dtb_pa, platform.fdt_size);
   const uint8 *p = fdt + be32(&h->off_dt_struct);
   const uint8 *endp = p + be32(&h->size_dt_struct);
   const char *strings = (const char *)fdt + be32(&h->off_dt_strings);
@@ -155,4 +159,10 @@ void fdt_parse(uint64 dtb_pa)
     panic("fdt: device tree lacks memory, UART or PLIC");
   if (platform.timebase == 0)
     platform.timebase = 10000000;     /* QEMU virt's, if the tree is silent */
+}
+
+int fdt_intact(void)
+{
+  const struct fdt_header *h = (const struct fdt_header *)platform.fdt_base;
+  return h && be32(&h->magic) == FDT_MAGIC && be32(&h->totalsize) == platform.fdt_size;
 }

@@ -28,15 +28,28 @@ static uint32 *refp(void *pa)
   return &kmem.refcnt[(a - kmem.base) / PGSIZE];
 }
 
-void kinit(uint64 first_free, uint64 ram_end)
+/* Does page pa meet [lo, hi)? */
+static int page_meets(uint64 pa, uint64 lo, uint64 hi)
+{
+  return pa < hi && pa + PGSIZE > lo;
+}
+
+void kinit(uint64 first_free, uint64 ram_end, uint64 keep_lo, uint64 keep_hi)
 {
   initlock(&kmem.lock, "kmem");
   uint64 npages = (ram_end - PGROUNDUP(first_free)) / PGSIZE;   /* an upper bound */
-  kmem.refcnt = (uint32 *)PGROUNDUP(first_free);
+  uint64 array = PGROUNDUP(first_free);
+  if (keep_lo < PGROUNDUP(array + npages * sizeof(uint32)) && keep_hi > array)
+    array = PGROUNDUP(keep_hi);     /* the counts must not overwrite what is kept */
+  kmem.refcnt = (uint32 *)array;
   kmem.base = PGROUNDUP((uint64)(kmem.refcnt + npages));
   kmem.top = PGROUNDDOWN(ram_end);
   memset(kmem.refcnt, 0, npages * sizeof(uint32));
   for (uint64 pa = kmem.top - PGSIZE; pa >= kmem.base; pa -= PGSIZE) {
+    if (page_meets(pa, keep_lo, keep_hi)) {
+      *refp((void *)pa) = 1;        /* allocated for good */
+      continue;
+    }
     struct run *r = (struct run *)pa;
     r->next = kmem.freelist;
     kmem.freelist = r;

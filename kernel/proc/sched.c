@@ -8,6 +8,7 @@
  * switch in both directions so no other hart can run p halfway.
  */
 #include "proc/proc.h"
+#include "proc/hart.h"
 #include "lib/printf.h"
 #include "arch/riscv.h"
 #include "arch/sbi.h"
@@ -37,7 +38,7 @@ static void idle(void)
   uint64 me = 1UL << cpuid();
   intr_off();
   __atomic_or_fetch(&idle_harts, me, __ATOMIC_SEQ_CST);
-  if (!any_runnable())
+  if (!any_runnable() && !hart_stop_wanted())
     wfi();
   __atomic_and_fetch(&idle_harts, ~me, __ATOMIC_SEQ_CST);
 }
@@ -55,6 +56,7 @@ void scheduler(void)
   struct cpu *c = mycpu();
   c->proc = NULL;
   for (;;) {
+    hart_stop_if_asked();       /* no lock held, no process: SYS_hartreenter */
     intr_on();                  /* let devices interrupt between passes */
     int ran = 0;
     for (struct proc *p = proc; p < &proc[NPROC]; p++) {

@@ -23,6 +23,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
   [SYS_mmap]     = sys_mmap,     [SYS_munmap]   = sys_munmap,
   [SYS_mprotect] = sys_mprotect, [SYS_mquery]   = sys_mquery,
   [SYS_mmaps]    = sys_mmaps,    [SYS_bench]    = sys_bench,
+  [SYS_hartreenter] = sys_hartreenter,
 };
 
 uint64 argraw(int n)

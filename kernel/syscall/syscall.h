@@ -40,6 +40,9 @@ long sys_sysinfo(void);
 long sys_faultinject(void);
 long sys_exec(void);
 
+/* harts (syscall/sys_hart.c) */
+long sys_hartreenter(void);
+
 /* memory (syscall/sys_mem.c) */
 long sys_mmap(void);
 long sys_munmap(void);

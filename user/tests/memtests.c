@@ -2562,6 +2562,76 @@ static void t_libc_mman(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Reliability: a hart sent back to the boot entry                          */
+
+static long k_hartreenter(long hart) { return KSYS1(SYS_hartreenter, hart); }
+
+#define MAX_HARTS 16                 /* above Kite's NCPU: the rest say ENODEV */
+
+/* Send every hart back through the cold-boot entry; returns how many came back. */
+static int reenter_all(int line)
+{
+  long got[MAX_HARTS];
+  int harts = 0, back = 0;
+
+  for (int h = 0; h < MAX_HARTS; h++) {
+    got[h] = k_hartreenter(h);
+    harts += got[h] != -KITE_ENODEV;
+    back += got[h] == 0;
+  }
+  for (int h = 0; h < MAX_HARTS; h++) {
+    if (got[h] == 0 || got[h] == -KITE_ENODEV)
+      continue;
+    if (got[h] == -KITE_EBUSY && harts == 1)
+      continue;                        /* the only hart cannot stop */
+    fail(line, "hartreenter(%d) = %s with %d harts", h, errname(got[h]), harts);
+  }
+  return back;
+}
+
+static void count_to(unsigned long n)
+{
+  volatile unsigned long i = 0;
+  while (i < n)
+    i++;
+}
+
+/*
+ * OpenSBI 1.1 may send a hart Kite starts to the cold-boot entry, with
+ * the device tree in a1, while Kite runs. SYS_hartreenter does exactly
+ * that to each hart in turn: each must join the running kernel (not boot
+ * it again), and the device tree the firmware hands over must still be
+ * intact, although this test has written to nearly every free page.
+ */
+static void t_boot_reenter(void)
+{
+  long free0 = free_pages();
+  long n = free0 - free0 / 256 - 128;        /* leave room for page tables */
+  CHECK(n > 1000);
+  unsigned long a = MAP(0, n * PG, RW, PRIV | ANON);
+  for (long i = 0; i < n; i++)
+    *(volatile unsigned long *)(a + i * PG) = 0x5eed0000UL + i;
+
+  int back = reenter_all(__LINE__);
+  CHECK_EQ(reenter_all(__LINE__), back);     /* and again */
+  for (long i = 0; i < n; i += 97)
+    CHECK_EQ(*(volatile unsigned long *)(a + i * PG), 0x5eed0000UL + i);
+  CHECK_OK(k_munmap(a, n * PG));
+
+  /* Every hart schedules again: more busy children than harts finish. */
+  long pids[8];
+  for (int i = 0; i < 8; i++) {
+    pids[i] = XFORK();
+    if (pids[i] == 0) {
+      count_to(2000000);
+      k_exit(0);
+    }
+  }
+  for (int i = 0; i < 8; i++)
+    CHECK_EXIT(pids[i], 0);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The suite                                                                 */
 
 static const struct ktest tests[] = {
@@ -2621,6 +2691,8 @@ static const struct ktest tests[] = {
   { "exec_fail",           t_exec_fail,              KTEST_NORMAL },
   { "syscall_io",          t_syscall_io,             KTEST_NORMAL },
   { "libc_mman",           t_libc_mman,              KTEST_NORMAL },
+  /* reliability */
+  { "boot_reenter",        t_boot_reenter,           KTEST_NORMAL },
   /* limits */
   { "map_limit",           t_map_limit,              KTEST_NORMAL },
   { "oom_mmap",            t_oom_mmap,               KTEST_SLOW },
