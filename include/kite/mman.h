@@ -72,6 +72,11 @@ struct kite_mapping {
 };
 
 /*
+ * A MAP_SHARED mapping of a file remembers whether the file was open for
+ * writing when it was mapped; if not, mprotect can never add PROT_WRITE
+ * (-EACCES), whatever happens to the descriptor later. A MAP_PRIVATE
+ * mapping of a read-only file may become writable (copy-on-write).
+ *
  * SYS_mmap(addr, len, prot, flags, fd, off) -> address, or:
  *   -EINVAL  len 0; off or (with MAP_FIXED) addr not page-aligned; not
  *            exactly one of MAP_SHARED/MAP_PRIVATE; unknown prot or flag
@@ -92,7 +97,9 @@ struct kite_mapping {
  *
  * SYS_mprotect(addr, len, prot) -> 0, or -EINVAL (unaligned, bad prot),
  *   -ENOMEM (a hole in the range), -EACCES (W^X: write with exec, or exec
- *   on a mapping that was ever writable; guard or MMIO regions).
+ *   on a mapping that was ever writable; write on a MAP_SHARED mapping of
+ *   a file not open for writing; guard or MMIO regions). On any error
+ *   nothing in the range changes.
  *
  * SYS_mquery(addr, struct kite_mapping *out) -> 0 and the mapping holding
  *   addr, or a KITE_VM_FREE record of the hole around it; -EFAULT (out).

@@ -242,6 +242,8 @@ int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_o
     return -KITE_EINVAL;
   if ((req->prot & VM_PROT_WRITE) && (req->prot & VM_PROT_EXEC))
     return -KITE_EACCES;
+  if ((req->prot & VM_PROT_WRITE) && (req->flags & VM_NOWRITE))
+    return -KITE_EACCES;
   if (req->fixed && !vr_aligned(req->addr))
     return -KITE_EINVAL;
   if (req->fixed && (!vr_end(req->addr, req->len, &end) || req->addr < USER_BASE ||

@@ -54,7 +54,7 @@ struct pm_map_req {
   int fixed;                /* replace whatever is in [addr, addr+len) */
   enum vm_type type;
   uint32 prot;              /* VM_PROT_* */
-  uint32 flags;             /* VM_PRIVATE, VM_LAZY, VM_GROWSDOWN */
+  uint32 flags;             /* VM_PRIVATE, VM_LAZY, VM_GROWSDOWN, VM_NOWRITE */
   struct shm *object;       /* reference handed over to the mapping */
   uint64 offset;            /* into object */
   uint64 phys;              /* VM_MMIO */

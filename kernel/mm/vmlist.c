@@ -624,14 +624,16 @@ static int attrs_valid(const struct vm_mapping *m)
 
 /*
  * Link a caller-filled node m into the list. Checks, in order: -EINVAL
- * (range or attributes), -EACCES (W^X), -EEXIST (overlap), -ENOMEM (limit).
+ * (range or attributes), -EACCES (W^X, or writable with VM_NOWRITE),
+ * -EEXIST (overlap), -ENOMEM (limit).
  * A writable mapping gets VM_WASWRITABLE; the name is NUL-terminated.
  */
 int vmlist_insert(struct vmlist *l, struct vm_mapping *m)
 {
   if (!l || !m || !range_ok(l, m->start, m->end) || !attrs_valid(m))
     return -KITE_EINVAL;
-  if (prot_wx(m->prot) || ((m->flags & VM_WASWRITABLE) && (m->prot & VM_PROT_EXEC)))
+  if (prot_wx(m->prot) || ((m->flags & VM_WASWRITABLE) && (m->prot & VM_PROT_EXEC)) ||
+      ((m->flags & VM_NOWRITE) && (m->prot & VM_PROT_WRITE)))
     return -KITE_EACCES;
   if (vmlist_find_intersect(l, m->start, m->end))
     return -KITE_EEXIST;
@@ -759,6 +761,8 @@ static int prot_allowed(const struct vmlist *l, uint64 a, uint64 b, uint32 prot,
       return 0;
     if ((prot & VM_PROT_EXEC) && (m->flags & VM_WASWRITABLE))
       return 0;
+    if ((prot & VM_PROT_WRITE) && (m->flags & VM_NOWRITE))
+      return 0;
     if (m->type == VM_GUARD && prot != VM_PROT_NONE)
       return 0;
   }
@@ -825,8 +829,9 @@ static void protect_commit(struct vmlist *l, uint64 a, uint64 b, uint32 prot,
  * belongs to a neighbour: release the node and its object reference, not
  * pages). Checks, in order: -EINVAL (range, prot bits); -EACCES (prot is
  * writable and executable); -ENOMEM (a hole in the range); -EACCES (a type
- * outside type_mask, EXEC on a mapping that was ever writable, or any
- * access for a guard mapping, even when type_mask allows VM_GUARD);
+ * outside type_mask, EXEC on a mapping that was ever writable, WRITE on a
+ * VM_NOWRITE mapping, or any access for a guard mapping, even when
+ * type_mask allows VM_GUARD);
  * -ENOMEM (the limit, counting splits before merges, or too few spares).
  */
 int vmlist_protect(struct vmlist *l, uint64 a, uint64 b, uint32 prot,
@@ -966,6 +971,8 @@ static const char *mapping_fault(const struct vmlist *l, const struct vm_mapping
     return "was writable, now executable";
   if ((m->prot & VM_PROT_WRITE) && !(m->flags & VM_WASWRITABLE))
     return "writable without VM_WASWRITABLE";
+  if ((m->prot & VM_PROT_WRITE) && (m->flags & VM_NOWRITE))
+    return "writable with VM_NOWRITE";
   return NULL;
 }
 

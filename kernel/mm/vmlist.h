@@ -14,6 +14,8 @@
  *  - W^X: no mapping is writable and executable at once; a mapping that
  *    has ever been writable carries VM_WASWRITABLE and can never become
  *    executable; a writable mapping always carries VM_WASWRITABLE;
+ *  - a mapping that carries VM_NOWRITE is never writable (a shared
+ *    mapping of a file not open for writing: Linux's missing VM_MAYWRITE);
  *  - a guard mapping has protection 0: it only reserves addresses;
  *  - count == number of mappings <= max_count;
  *  - the tree is an AVL tree keyed by start, and each node's max_gap is the
@@ -88,7 +90,8 @@ enum vm_type {
 #define VM_POPULATE     0x04u  /* pages are filled when the mapping is made */
 #define VM_GROWSDOWN    0x08u  /* a stack that may grow into the gap below */
 #define VM_WASWRITABLE  0x10u  /* has been writable: may never become exec */
-#define VM_FLAGS_ALL    0x1fu
+#define VM_NOWRITE      0x20u  /* may never become writable */
+#define VM_FLAGS_ALL    0x3fu
 
 #define VM_NAME_MAX        32
 #define VM_MAX_MAPPINGS    16384   /* default per-list limit */

@@ -93,7 +93,10 @@ long sys_mmap(void)
         (err = file_object(f, off, rlen, shared, &req.object, &req.offset)) < 0)
       return err;
     req.type = VM_FILE;
-    req.flags = shared ? 0 : VM_PRIVATE;
+    /* A shared mapping remembers that its file was not open for writing:
+     * mprotect may not add PROT_WRITE later (private ones may: their
+     * writes never reach the file). */
+    req.flags = !shared ? VM_PRIVATE : f->writable ? 0 : VM_NOWRITE;
     req.name = f->name;
   }
   uint64 where;

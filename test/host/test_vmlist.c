@@ -430,6 +430,37 @@ TEST(wx_rules)
   list_free(&l);
 }
 
+/* A shared mapping of a file not open for writing never becomes writable. */
+TEST(nowrite_rules)
+{
+  struct vmlist l;
+  uint32 r = VM_PROT_READ, rw = r | VM_PROT_WRITE, rx = r | VM_PROT_EXEC;
+  struct vm_mapping *m;
+
+  vmlist_init(&l, LO, HI, PG);
+  m = node_new(page(0), page(1), VM_FILE, rw);
+  m->flags = VM_NOWRITE;
+  CHECK_EQ(vmlist_insert(&l, m), -EACCES);
+  m->prot = r;
+  CHECK_EQ(vmlist_insert(&l, m), 0);
+  CHECK_EQ(add(&l, page(1), page(3), VM_FILE, r), 0);
+  CHECK_EQ(do_protect(&l, page(0), page(1), rw, VM_TYPES_ALL), -EACCES);
+  CHECK_EQ(do_protect(&l, page(0), page(2), rw, VM_TYPES_ALL), -EACCES);   /* nothing changed */
+  CHECK_EQ(vmlist_find(&l, page(1))->prot, r);
+  CHECK_EQ(vmlist_count(&l), 2);
+  CHECK_EQ(do_protect(&l, page(1), page(2), rw, VM_TYPES_ALL), 0);          /* the other one may */
+  CHECK_EQ(do_protect(&l, page(0), page(1), rx, VM_TYPES_ALL), 0);          /* exec is not write */
+  CHECK_EQ(do_protect(&l, page(0), page(1), VM_PROT_NONE, VM_TYPES_ALL), 0);
+  CHECK_EQ(do_protect(&l, page(0), page(1), rw, VM_TYPES_ALL), -EACCES);   /* still never */
+  CHECK_EQ(vmlist_check(&l), 0);
+  m = vmlist_find(&l, page(0));
+  m->prot = rw;
+  m->flags |= VM_WASWRITABLE;
+  CHECK_EQ(vmlist_check(&l), -EINVAL);                                      /* the checker sees it */
+  m->prot = r;
+  list_free(&l);
+}
+
 TEST(find_free_topdown)
 {
   struct vmlist l;
@@ -769,6 +800,8 @@ static void rand_insert(struct vmlist *l, int *bad)
   m->offset = rnd(4) * PG;
   m->phys = 0x80000000ul + rnd(16) * PG;
   m->flags = rnd(32) & (rnd(8) ? ~VM_WASWRITABLE : VM_FLAGS_ALL);
+  if (rnd(4) == 0)
+    m->flags |= VM_NOWRITE;
   m->name[0] = "ab"[rnd(2)];
   if (m->type == VM_GUARD && rnd(8)) {
     m->prot = 0;
@@ -779,7 +812,8 @@ static void rand_insert(struct vmlist *l, int *bad)
   if (!span_ok(a, b) || (m->prot & ~VM_PROT_ALL) ||
       (m->type == VM_GUARD && (m->prot || m->object)))
     want = -EINVAL;
-  else if (prot_wx(m->prot) || ((m->flags & VM_WASWRITABLE) && (m->prot & VM_PROT_EXEC)))
+  else if (prot_wx(m->prot) || ((m->flags & VM_WASWRITABLE) && (m->prot & VM_PROT_EXEC)) ||
+           ((m->flags & VM_NOWRITE) && (m->prot & VM_PROT_WRITE)))
     want = -EACCES;
   else if (overlap)
     want = -EEXIST;
@@ -895,6 +929,7 @@ static int model_protect_err(uint64 a, uint64 b, uint32 prot, uint32 mask)
   for (i = pg_of(a); i < pg_of(b); i++)
     if (!(mask & VM_TYPE_BIT(model[i].type)) ||
         ((prot & VM_PROT_EXEC) && (model[i].flags & VM_WASWRITABLE)) ||
+        ((prot & VM_PROT_WRITE) && (model[i].flags & VM_NOWRITE)) ||
         (model[i].type == VM_GUARD && prot != 0))
       return -EACCES;
   return 0;
@@ -1087,6 +1122,7 @@ int main(void)
   RUN(protect_split_then_merge);
   RUN(merge_needs_continuity);
   RUN(wx_rules);
+  RUN(nowrite_rules);
   RUN(find_free_topdown);
   RUN(limits);
   RUN(errors_change_nothing);

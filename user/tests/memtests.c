@@ -2562,7 +2562,8 @@ static void t_libc_mman(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Reliability: a hart sent back to the boot entry                          */
+/* Reliability: a hart sent back to the boot entry, and what a file's open   */
+/* mode allows.                                                              */
 
 static long k_hartreenter(long hart) { return KSYS1(SYS_hartreenter, hart); }
 
@@ -2631,6 +2632,93 @@ static void t_boot_reenter(void)
     CHECK_EXIT(pids[i], 0);
 }
 
+/* MAP_SHARED at a fixed address; the call must succeed. */
+static unsigned long fmap_at(int line, unsigned long addr, unsigned long len, long prot, long fd,
+                             long off)
+{
+  long r = k_mmap(addr, len, prot, SHARED | FIXED, fd, off);
+  if (r != (long)addr)
+    fail(line, "mmap(%#lx, %#lx, prot %ld, MAP_SHARED|MAP_FIXED, fd %ld) = %s", addr, len,
+         prot, fd, errname(r));
+  return addr;
+}
+#define FMAP_AT(a, len, prot, fd, off) fmap_at(__LINE__, (a), (len), (prot), (fd), (off))
+
+/*
+ * A shared mapping of a file not open for writing can never be made
+ * writable (Linux's VM_MAYWRITE); a private one can (copy-on-write).
+ * mmap itself wants the file open for writing for MAP_SHARED + PROT_WRITE
+ * and open for reading for any mapping.
+ */
+static void t_mprotect_open_mode(void)
+{
+  const long size = 2 * PG;
+  const unsigned long a = AREA(40);
+  long fd, pid;
+
+  MAKE_FILE("mt_rdonly", size, 11);
+  fd = OPEN("mt_rdonly", O_RD);
+  CHECK_ERR(k_mmap(0, size, RW, SHARED, fd, 0), KITE_EACCES);
+  CHECK_ERR(k_mmap(0, size, W, SHARED, fd, 0), KITE_EACCES);
+  FMAP_AT(a, size, R, fd, 0);
+  CHECK_ERR(k_mprotect(a, size, RW), KITE_EACCES);
+  CHECK_ERR(k_mprotect(a, PG, RW), KITE_EACCES);
+  CHECK_ERR(k_mprotect(a + PG, PG, W), KITE_EACCES);
+  EXPECT_MAP(a, a, a + size, R, KITE_VM_FILE);     /* not even split */
+  KILLED_WRITE(a + 5);
+
+  /* Other changes are fine; split and merged again, it still remembers. */
+  CHECK_OK(k_mprotect(a, PG, NONE));
+  CHECK_OK(k_mprotect(a, PG, R));
+  EXPECT_MAP(a, a, a + size, R, KITE_VM_FILE);
+  CHECK_ERR(k_mprotect(a, size, RW), KITE_EACCES);
+  k_close(fd);                                      /* the mode at mmap time counts */
+  CHECK_ERR(k_mprotect(a, size, RW), KITE_EACCES);
+  pid = XFORK();
+  if (pid == 0) {                                   /* inherited with the mapping */
+    CHECK_ERR(k_mprotect(a, size, RW), KITE_EACCES);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+
+  /* A range that also covers memory that may be writable: nothing changes. */
+  MAP(a + size, PG, R, PRIV | ANON | FIXED);
+  CHECK_ERR(k_mprotect(a, size + PG, RW), KITE_EACCES);
+  EXPECT_MAP(a, a, a + size, R, KITE_VM_FILE);
+  EXPECT_MAP(a + size, a + size, a + size + PG, R, KITE_VM_ANON);
+  CHECK_OK(k_munmap(a, size + PG));
+
+  /* Opened for writing too: the same mapping may become writable. */
+  fd = OPEN("mt_rdonly", O_RW);
+  FMAP_AT(a, size, R, fd, 0);
+  CHECK_OK(k_mprotect(a, size, RW));
+  ((volatile char *)a)[3] = 'w';
+  CHECK_OK(k_munmap(a, size));
+  k_close(fd);
+
+  /* Private, read-only file: writable by copy-on-write; the file never sees it. */
+  fd = OPEN("mt_rdonly", O_RD);
+  unsigned long p = FMAP(size, R, PRIV, fd, 0);
+  CHECK_OK(k_mprotect(p, size, RW));
+  ((volatile char *)p)[PG + 4] = 'p';
+  CHECK_OK(k_munmap(p, size));
+  k_close(fd);
+
+  /* Write-only: nothing can be mapped at all. */
+  fd = OPEN("mt_rdonly", O_WR);
+  CHECK_ERR(k_mmap(0, size, R, SHARED, fd, 0), KITE_EACCES);
+  CHECK_ERR(k_mmap(0, size, R, PRIV, fd, 0), KITE_EACCES);
+  CHECK_ERR(k_mmap(0, size, NONE, SHARED, fd, 0), KITE_EACCES);
+  CHECK_ERR(k_mmap(0, size, W, SHARED, fd, 0), KITE_EACCES);
+  k_close(fd);
+
+  CHECK_EQ(READ_FILE("mt_rdonly"), size);
+  EXPECT_PATTERN(0, 3, 11);
+  CHECK_EQ(fbuf[3], 'w');
+  EXPECT_PATTERN(4, size, 11);
+  CHECK_OK(k_unlink("mt_rdonly"));
+}
+
 /* ------------------------------------------------------------------------ */
 /* The suite                                                                 */
 
@@ -2693,6 +2781,7 @@ static const struct ktest tests[] = {
   { "libc_mman",           t_libc_mman,              KTEST_NORMAL },
   /* reliability */
   { "boot_reenter",        t_boot_reenter,           KTEST_NORMAL },
+  { "mprotect_open_mode",  t_mprotect_open_mode,     KTEST_NORMAL },
   /* limits */
   { "map_limit",           t_map_limit,              KTEST_NORMAL },
   { "oom_mmap",            t_oom_mmap,               KTEST_SLOW },
