@@ -89,7 +89,8 @@ struct kite_mapping {
  *            too many mappings, out of memory
  * Without MAP_FIXED, addr is a hint: used if the range is free, else
  * Kite picks a range (top-down below the stack); it never replaces
- * anything.
+ * anything. A failed mmap changes nothing: no mapping is replaced, and a
+ * file's shared object neither grows nor reads pages for it.
  *
  * SYS_munmap(addr, len) -> 0, or -EINVAL (unaligned addr, len 0, range
  *   outside user space, or a range that touches the heap, stack or a guard

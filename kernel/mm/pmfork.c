@@ -70,6 +70,10 @@ int procmem_fork(struct procmem *old, struct procmem *new)
     if (m->type == VM_KERNEL)
       continue;                         /* the child was born with its windows */
     struct vm_mapping *copy = chain;
+    if (copy == NULL) {                 /* the list grew after it was counted */
+      c.err = -KITE_ENOMEM;
+      break;
+    }
     chain = chain->chain;
     copy_mapping(copy, m);
     if (copy->object)

@@ -235,19 +235,73 @@ static void fill_node(struct vm_mapping *m, const struct pm_map_req *req, uint64
   safestrcpy(m->name, req->name ? req->name : "", sizeof m->name);
 }
 
+/* Where the mapping goes (*addr) and whether it may go there; changes
+ * nothing. Lock held. */
+static int map_validate_locked(struct procmem *pm, const struct pm_map_req *req,
+                               const struct vm_spares *sp, uint64 *addr)
+{
+  uint64 end = req->addr + req->len;
+  int err = 0, grow = 1;
+  switch (req->place) {
+  case PM_PLACE_HINT:
+    err = place_locked(pm, req->addr, req->len, addr);
+    break;
+  case PM_PLACE_FIXED_FREE:
+    *addr = req->addr;
+    if (vmlist_find_intersect(&pm->list, req->addr, end))
+      err = -KITE_EEXIST;
+    break;
+  case PM_PLACE_FIXED:
+    *addr = req->addr;
+    grow = 2;                 /* the removal may split one more node off */
+    if (range_has_other_types(pm, req->addr, end, VM_TYPES_REPLACEABLE))
+      err = -KITE_EINVAL;
+    else
+      err = vmlist_remove_check(&pm->list, req->addr, end, sp);
+    break;
+  }
+  if (err == 0 && vmlist_count(&pm->list) + grow > pm->list.max_count)
+    err = -KITE_ENOMEM;
+  return err;
+}
+
+/* The phase that cannot fail: replace, grow the object, insert. */
+static void map_commit_locked(struct procmem *pm, const struct pm_map_req *req,
+                              struct vm_mapping *m, uint64 addr, struct vm_spares *sp,
+                              struct vm_nodes *removed)
+{
+  uint64 end = addr + req->len;
+  if (req->place == PM_PLACE_FIXED) {
+    if (vmlist_remove(&pm->list, addr, end, sp, removed) != 0)
+      panic("procmem_map: removing [%p, %p) failed after its check", (void *)addr, (void *)end);
+    for (struct vm_mapping *r = removed->head; r; r = r->chain)
+      pm_unmap_pages_locked(pm, r->start, r->end, r->type);
+  }
+  if (req->staged)
+    shm_adopt(req->object, req->staged, req->offset / PGSIZE, req->len / PGSIZE);
+  fill_node(m, req, addr);
+  int err = vmlist_insert(&pm->list, m);
+  if (err)
+    panic("procmem_map: insert at [%p, %p) failed (%d) after its checks", (void *)addr,
+          (void *)end, err);
+  if (removed->count > 0)
+    pt_flush();
+}
+
 int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_out)
 {
   uint64 end = 0;
+  int fixed = req->place != PM_PLACE_HINT;
   if (req->len == 0 || !vr_aligned(req->len) || !prot_ok(req->prot))
     return -KITE_EINVAL;
   if ((req->prot & VM_PROT_WRITE) && (req->prot & VM_PROT_EXEC))
     return -KITE_EACCES;
   if ((req->prot & VM_PROT_WRITE) && (req->flags & VM_NOWRITE))
     return -KITE_EACCES;
-  if (req->fixed && !vr_aligned(req->addr))
+  if (fixed && !vr_aligned(req->addr))
     return -KITE_EINVAL;
-  if (req->fixed && (!vr_end(req->addr, req->len, &end) || req->addr < USER_BASE ||
-                     end > USER_TOP))
+  if (fixed && (!vr_end(req->addr, req->len, &end) || req->addr < USER_BASE ||
+                end > USER_TOP))
     return -KITE_ENOMEM;                 /* not inside user space */
 
   struct vm_mapping *m = node_alloc();
@@ -260,33 +314,14 @@ int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_o
   }
   struct vm_nodes removed;
   vm_nodes_init(&removed);
-  uint64 addr = req->addr;
-  int err = 0;
+  uint64 addr = 0;
 
   acquire(&pm->lock);
-  if (req->fixed) {
-    if (range_has_other_types(pm, addr, end, VM_TYPES_REPLACEABLE))
-      err = -KITE_EINVAL;
-    else if (vmlist_count(&pm->list) + 2 > pm->list.max_count)
-      err = -KITE_ENOMEM;     /* remove may split one more node off */
-    else if ((err = vmlist_remove(&pm->list, addr, end, &sp, &removed)) == 0) {
-      for (struct vm_mapping *r = removed.head; r; r = r->chain)
-        pm_unmap_pages_locked(pm, r->start, r->end, r->type);
-    }
-  } else {
-    err = place_locked(pm, req->addr, req->len, &addr);
-  }
+  int err = map_validate_locked(pm, req, &sp, &addr);
   if (err == 0) {
-    fill_node(m, req, addr);
-    err = vmlist_insert(&pm->list, m);
-    if (err && req->fixed)                /* the checks above rule it out */
-      panic("procmem_map: insert failed (%d) after removing [%p, %p)", err, (void *)addr,
-            (void *)end);
-  }
-  if (err == 0 && removed.count > 0)
-    pt_flush();
-  if (err == 0)
+    map_commit_locked(pm, req, m, addr, &sp, &removed);
     pm_debug_check(pm);
+  }
   release(&pm->lock);
 
   spares_release(&sp);
@@ -299,20 +334,14 @@ int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_o
   return 0;
 }
 
+/* A guard never replaces anything: it must land exactly on free space. */
 int procmem_guard(struct procmem *pm, uint64 addr, uint64 len)
 {
-  struct pm_map_req req = { .addr = addr, .len = len, .fixed = 0, .type = VM_GUARD,
-                            .prot = VM_PROT_NONE, .name = "[guard]" };
-  uint64 end = 0, got;
+  struct pm_map_req req = { .addr = addr, .len = len, .place = PM_PLACE_FIXED_FREE,
+                            .type = VM_GUARD, .prot = VM_PROT_NONE, .name = "[guard]" };
+  uint64 end, got;
   if (!vr_aligned(addr) || !vr_end(addr, len, &end))
     return -KITE_EINVAL;
-  /* A guard never replaces anything: it must land exactly on free space. */
-  acquire(&pm->lock);
-  int busy = vmlist_find_intersect(&pm->list, addr, end) != NULL;
-  release(&pm->lock);
-  if (busy)
-    return -KITE_EEXIST;
-  req.fixed = 1;
   return procmem_map(pm, &req, &got);
 }
 

@@ -48,15 +48,23 @@ struct procmem {
   uint64 check_skip;        /* [L] debug checks to skip (pm_debug_check) */
 };
 
+/* Where procmem_map() puts a mapping. */
+enum pm_place {
+  PM_PLACE_HINT,            /* addr is a hint (0: none); never replaces anything */
+  PM_PLACE_FIXED,           /* exactly at addr, replacing what is there (MAP_FIXED) */
+  PM_PLACE_FIXED_FREE,      /* exactly at addr, which must be free (-EEXIST) */
+};
+
 /* What to map: the arguments of procmem_map(). */
 struct pm_map_req {
-  uint64 addr, len;         /* addr: exact if fixed, else a hint (0: none) */
-  int fixed;                /* replace whatever is in [addr, addr+len) */
+  uint64 addr, len;
+  enum pm_place place;
   enum vm_type type;
   uint32 prot;              /* VM_PROT_* */
   uint32 flags;             /* VM_PRIVATE, VM_LAZY, VM_GROWSDOWN, VM_NOWRITE */
   struct shm *object;       /* reference handed over to the mapping */
   uint64 offset;            /* into object */
+  struct shm *staged;       /* if set: pages for object (shm_adopt) when committed */
   uint64 phys;              /* VM_MMIO */
   const char *name;
 };
@@ -65,7 +73,8 @@ struct procmem *procmem_create(uint64 trapframe_pa);
 void   procmem_destroy(struct procmem *pm);   /* process context: may write back files */
 
 /* Map; *addr_out gets the address. On failure the request's object
- * reference is still the caller's. */
+ * reference is still the caller's, and the object is as it was; staged
+ * stays the caller's either way. */
 int    procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_out);
 int    procmem_guard(struct procmem *pm, uint64 addr, uint64 len);
 int    procmem_unmap(struct procmem *pm, uint64 addr, uint64 len);

@@ -15,9 +15,10 @@ static struct {
   struct shm *head;
 } shm_files = { .lock = { 0, "shm_files", 0 } };
 
-struct shm *shm_create(uint64 npages)
+/* A new object of npages pages (a file's object may start with none). */
+static struct shm *shm_alloc(uint64 npages)
 {
-  if (npages == 0 || npages > SHM_MAXPAGES)
+  if (npages > SHM_MAXPAGES)
     return NULL;
   struct shm *s = kzalloc();
   if (s == NULL)
@@ -26,6 +27,11 @@ struct shm *shm_create(uint64 npages)
   s->ref = 1;
   s->npages = npages;
   return s;
+}
+
+struct shm *shm_create(uint64 npages)
+{
+  return npages == 0 ? NULL : shm_alloc(npages);
 }
 
 void shm_get(struct shm *s)
@@ -123,12 +129,15 @@ uint64 shm_page(struct shm *s, uint64 index, int alloc)
   return page ? install(s, index, page) : 0;
 }
 
-int shm_fill(struct shm *s, struct inode *ip, uint64 first, uint64 count, uint64 file_off)
+/* Read into s the pages [first, first+count) that neither s nor `have`
+ * holds yet (page i from file offset file_off + i*PG). */
+static int fill_missing(struct shm *s, struct shm *have, struct inode *ip, uint64 first,
+                        uint64 count, uint64 file_off)
 {
   int err = 0;
   ilock(ip);
   for (uint64 i = first; i < first + count && err == 0; i++) {
-    if (shm_page(s, i, 0))
+    if (shm_page(have, i, 0) || shm_page(s, i, 0))
       continue;                         /* already there: keep what it holds */
     void *page = kzalloc();
     if (page == NULL) {
@@ -152,8 +161,14 @@ int shm_fill(struct shm *s, struct inode *ip, uint64 first, uint64 count, uint64
   return err;
 }
 
-/* Find or make the shared object of ip with at least npages pages. */
-static struct shm *file_object(struct inode *ip, uint64 npages)
+int shm_fill(struct shm *s, struct inode *ip, uint64 first, uint64 count, uint64 file_off)
+{
+  return fill_missing(s, s, ip, first, count, file_off);
+}
+
+/* Find or make the shared object of ip. A new one has no pages yet:
+ * mappings grow it when they are committed (shm_adopt). */
+static struct shm *file_object(struct inode *ip)
 {
   struct shm *fresh = NULL;
   for (;;) {
@@ -169,42 +184,64 @@ static struct shm *file_object(struct inode *ip, uint64 npages)
     } else if (s) {
       shm_get(s);
     }
-    if (s) {
-      acquire(&s->lock);
-      if (s->npages < npages)
-        s->npages = npages;             /* grow: slots are there up to SHM_MAXPAGES */
-      release(&s->lock);
-    }
     release(&shm_files.lock);
     if (s) {
       if (fresh)
         shm_put(fresh);
       return s;
     }
-    if ((fresh = shm_create(npages)) == NULL)   /* outside the list lock */
+    if ((fresh = shm_alloc(0)) == NULL)   /* outside the list lock */
       return NULL;
     fresh->ip = idup(ip);
     fresh->inum = ip->inum;
   }
 }
 
-struct shm *shm_file_get(struct inode *ip, uint64 off, uint64 len, int *err)
+int shm_file_prepare(struct inode *ip, uint64 off, uint64 len, struct shm **obj,
+                     struct shm **staged)
 {
   uint64 first = off / PGSIZE, count = len / PGSIZE;
-  if (first + count > SHM_MAXPAGES) {
-    *err = -KITE_ENOMEM;
-    return NULL;
+  if (count == 0 || first + count > SHM_MAXPAGES)
+    return -KITE_ENOMEM;
+  struct shm *s = file_object(ip), *st = s ? shm_create(first + count) : NULL;
+  if (st == NULL) {
+    if (s)
+      shm_put(s);
+    return -KITE_ENOMEM;
   }
-  struct shm *s = file_object(ip, first + count);
-  if (s == NULL) {
-    *err = -KITE_ENOMEM;
-    return NULL;
-  }
-  if ((*err = shm_fill(s, ip, first, count, 0)) < 0) {
+  int err = fill_missing(st, s, ip, first, count, 0);
+  if (err < 0) {
+    shm_put(st);
     shm_put(s);
-    return NULL;
+    return err;
   }
-  return s;
+  *obj = s;
+  *staged = st;
+  return 0;
+}
+
+void shm_adopt(struct shm *s, struct shm *staged, uint64 first, uint64 count)
+{
+  acquire(&s->lock);
+  if (s->npages < first + count)
+    s->npages = first + count;
+  for (uint64 d = first / SHM_SLOTS; d <= (first + count - 1) / SHM_SLOTS; d++) {
+    uint64 *from = staged->dir[d];
+    if (from == NULL)
+      continue;
+    if (s->dir[d] == NULL) {            /* a whole table: staged pages only */
+      s->dir[d] = from;
+      staged->dir[d] = NULL;
+      continue;
+    }
+    for (int i = 0; i < SHM_SLOTS; i++) {
+      if (from[i] && s->dir[d][i] == 0) {
+        s->dir[d][i] = from[i];
+        from[i] = 0;
+      }
+    }
+  }
+  release(&s->lock);
 }
 
 int shm_writeback(struct shm *s, uint64 obj_off, uint64 len)

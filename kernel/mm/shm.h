@@ -6,19 +6,27 @@
  * touch), for MAP_SHARED file mappings, and as the read-only source of
  * MAP_PRIVATE file mappings (copy-on-write from a snapshot of the file).
  *
- * A file has at most one shared object (shm_file_get): every MAP_SHARED
- * mapping of it, in any process, uses the same pages, so they see each
- * other's writes at once. Its page i holds file bytes [i*PG, (i+1)*PG);
- * pages are read from the file when a mapping first covers them and
- * written back when a mapping of them goes away (munmap, exit). Writes
- * through write(2) are not seen by a mapping made earlier (Kite has no
- * unified page cache).
+ * A file has at most one shared object (shm_file_prepare): every
+ * MAP_SHARED mapping of it, in any process, uses the same pages, so they
+ * see each other's writes at once. Its page i holds file bytes [i*PG,
+ * (i+1)*PG); pages are read from the file when a mapping first covers
+ * them and written back when a mapping of them goes away (munmap, exit).
+ * Writes through write(2) are not seen by a mapping made earlier (Kite has
+ * no unified page cache).
+ *
+ * Making a file mapping has two phases, so that a mapping that fails
+ * leaves the file's object as it was: shm_file_prepare() finds the object
+ * and reads the pages it lacks into a private staging object (it sleeps:
+ * disk reads); shm_adopt(), called when the mapping is committed under
+ * pm->lock, grows the object and moves the staged pages in. It cannot
+ * fail. Until then the object only has one more reference.
  *
  * Invariants:
  *  - ref counts the mapping nodes that name the object; it dies with the
  *    last one (shm_put), freeing its page references and its inode;
  *  - every non-zero slot holds one reference to its physical page; page
- *    tables that map the page hold their own references.
+ *    tables that map the page hold their own references; slots at or
+ *    above npages are empty.
  * Lock: shm->lock protects the slots, ref and npages; ip, file_off and inum
  * are fixed at creation. shm_files.lock (in shm.c) protects the list of
  * shared file objects and is taken before shm->lock.
@@ -54,11 +62,19 @@ uint64      shm_page(struct shm *s, uint64 index, int alloc);
 /* Make pages [first, first+count) exist, reading the absent ones from ip
  * (page i from file offset file_off + i*PG; past EOF reads as zero). */
 int         shm_fill(struct shm *s, struct inode *ip, uint64 first, uint64 count, uint64 file_off);
-/* The shared object of file ip, grown and filled to cover file bytes
- * [off, off+len): a new reference, or NULL with *err set. */
-struct shm *shm_file_get(struct inode *ip, uint64 off, uint64 len, int *err);
+/* The shared object of file ip (a new reference, *obj) and, in *staged, a
+ * private object holding at the same indices the pages of file bytes
+ * [off, off+len) that *obj lacks, read from the file. 0, or a negative
+ * errno with nothing held. */
+int         shm_file_prepare(struct inode *ip, uint64 off, uint64 len, struct shm **obj,
+                             struct shm **staged);
+/* Grow s to cover pages [first, first+count) and move into it the staged
+ * pages it still lacks; staged keeps the rest (for its shm_put). Cannot
+ * fail; takes s->lock (staged is the caller's alone). */
+void        shm_adopt(struct shm *s, struct shm *staged, uint64 first, uint64 count);
 /* Write object bytes [obj_off, obj_off+len) back to the file, never past
  * its current size. 0 or a negative errno. */
 int         shm_writeback(struct shm *s, uint64 obj_off, uint64 len);
+
 
 #endif

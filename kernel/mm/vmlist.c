@@ -711,22 +711,36 @@ static void remove_across(struct vmlist *l, uint64 a, uint64 b, const struct cut
  * inside a mapping, so 0, 1 or 2 (2 also when [a, b) is strictly inside one
  * mapping: one node for the removed middle, one for the right remainder).
  * Errors: -EINVAL; -ENOMEM when the split would exceed the limit or too few
- * spares were given.
+ * spares were given. vmlist_remove_check() makes the same checks and
+ * changes nothing.
  */
-int vmlist_remove(struct vmlist *l, uint64 a, uint64 b,
-                  struct vm_spares *sp, struct vm_nodes *removed)
+int vmlist_remove_check(const struct vmlist *l, uint64 a, uint64 b, const struct vm_spares *sp)
 {
   struct cuts c;
   int need, grow;
 
-  if (!l || !removed || !range_ok(l, a, b))
+  if (!l || !range_ok(l, a, b))
     return -KITE_EINVAL;
   find_cuts(l, a, b, &c);
   need = (c.left != NULL) + (c.right != NULL);
   grow = c.left && c.left == c.right;
   if (l->count + grow > l->max_count || !spares_have(sp, need))
     return -KITE_ENOMEM;
-  if (grow)
+  return 0;
+}
+
+int vmlist_remove(struct vmlist *l, uint64 a, uint64 b,
+                  struct vm_spares *sp, struct vm_nodes *removed)
+{
+  struct cuts c;
+  int err;
+
+  if (!removed)
+    return -KITE_EINVAL;
+  if ((err = vmlist_remove_check(l, a, b, sp)) != 0)
+    return err;
+  find_cuts(l, a, b, &c);
+  if (c.left && c.left == c.right)
     remove_inside(l, c.left, a, b, sp, removed);
   else
     remove_across(l, a, b, &c, sp, removed);

@@ -36,14 +36,11 @@ static int load_segment(struct procmem *pm, struct inode *ip, const struct elf_p
 {
   uint64 start = PGROUNDDOWN(ph->vaddr), end = PGROUNDUP(ph->vaddr + ph->memsz), got;
   struct pm_map_req req = {
-    .addr = start, .len = end - start, .fixed = 1,
+    .addr = start, .len = end - start, .place = PM_PLACE_FIXED_FREE,
     .type = ph->flags & ELF_PF_X ? VM_CODE : VM_DATA,
     .prot = segment_prot(ph), .flags = VM_PRIVATE, .name = name,
   };
-  /* The new image is not visible to anyone yet: no lock needed to look. */
-  int err = vmlist_find_intersect(&pm->list, start, end)
-              ? -KITE_ENOEXEC                  /* segments overlap */
-              : procmem_map(pm, &req, &got);
+  int err = procmem_map(pm, &req, &got);     /* -EEXIST: segments overlap */
   if (err < 0)
     return err == -KITE_ENOMEM ? err : -KITE_ENOEXEC;
   for (uint64 done = 0; done < ph->filesz; ) {
@@ -114,7 +111,7 @@ static int setup_stack(struct procmem *pm, char **argv, uint64 *sp_out, uint64 *
 {
   uint64 stack_lo = USER_TOP - USTACK_SIZE, got;
   struct pm_map_req stack = {
-    .addr = stack_lo, .len = USTACK_SIZE, .fixed = 1, .type = VM_STACK,
+    .addr = stack_lo, .len = USTACK_SIZE, .place = PM_PLACE_FIXED_FREE, .type = VM_STACK,
     .prot = VM_PROT_READ | VM_PROT_WRITE, .flags = VM_PRIVATE | VM_LAZY | VM_GROWSDOWN,
     .name = "[stack]",
   };

@@ -29,19 +29,21 @@ static int mmap_file(int fd, uint32 prot, int shared, struct file **fp)
 }
 
 /*
- * The object behind a file mapping of [off, off+len): for MAP_SHARED the
- * file's one shared object (its page i is file page i, so the mapping's
- * offset into it is off); for MAP_PRIVATE a snapshot of the range (offset
- * 0), which copy-on-write then keeps private.
+ * The object behind a file mapping of [off, off+len), as much as can be
+ * made without changing anything another process can see: for MAP_SHARED
+ * the file's one shared object (its page i is file page i, so the
+ * mapping's offset into it is off) and, staged, the pages it lacks, which
+ * procmem_map moves in only when the mapping is made (shm.h); for
+ * MAP_PRIVATE a snapshot of the range (offset 0), which copy-on-write then
+ * keeps private.
  */
 static int file_object(struct file *f, uint64 off, uint64 len, int shared,
-                       struct shm **out, uint64 *obj_off)
+                       struct pm_map_req *req)
 {
   int err = 0;
   if (shared) {
-    *out = shm_file_get(f->ip, off, len, &err);
-    *obj_off = off;
-    return err;
+    req->offset = off;
+    return shm_file_prepare(f->ip, off, len, &req->object, &req->staged);
   }
   struct shm *obj = shm_create(len / PGSIZE);
   if (obj == NULL)
@@ -52,8 +54,8 @@ static int file_object(struct file *f, uint64 off, uint64 len, int shared,
     shm_put(obj);
     return err;
   }
-  *out = obj;
-  *obj_off = 0;
+  req->object = obj;
+  req->offset = 0;
   return 0;
 }
 
@@ -75,8 +77,8 @@ long sys_mmap(void)
   if (rlen == 0 || rlen > USER_TOP - USER_BASE)
     return -KITE_ENOMEM;
 
-  struct pm_map_req req = { .addr = addr, .len = rlen, .fixed = !!(flags & KITE_MAP_FIXED),
-                            .prot = prot };
+  struct pm_map_req req = { .addr = addr, .len = rlen, .prot = prot,
+                            .place = (flags & KITE_MAP_FIXED) ? PM_PLACE_FIXED : PM_PLACE_HINT };
   int err = 0;
   if (anon && !shared) {
     req.type = VM_ANON;
@@ -90,7 +92,7 @@ long sys_mmap(void)
   } else {
     struct file *f;
     if ((err = mmap_file(fd, prot, shared, &f)) < 0 ||
-        (err = file_object(f, off, rlen, shared, &req.object, &req.offset)) < 0)
+        (err = file_object(f, off, rlen, shared, &req)) < 0)
       return err;
     req.type = VM_FILE;
     /* A shared mapping remembers that its file was not open for writing:
@@ -101,6 +103,8 @@ long sys_mmap(void)
   }
   uint64 where;
   err = procmem_map(myproc()->mem, &req, &where);
+  if (req.staged)
+    shm_put(req.staged);           /* the pages the object did not take */
   if (err < 0) {
     if (req.object)
       shm_put(req.object);

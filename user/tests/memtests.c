@@ -2562,10 +2562,11 @@ static void t_libc_mman(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Reliability: a hart sent back to the boot entry, and what a file's open   */
-/* mode allows.                                                              */
+/* Reliability: a hart sent back to the boot entry, what a file's open mode */
+/* allows, and failed calls that change nothing.                             */
 
 static long k_hartreenter(long hart) { return KSYS1(SYS_hartreenter, hart); }
+static long k_lseek(long fd, long off, long whence) { return KSYS3(SYS_lseek, fd, off, whence); }
 
 #define MAX_HARTS 16                 /* above Kite's NCPU: the rest say ENODEV */
 
@@ -2719,6 +2720,39 @@ static void t_mprotect_open_mode(void)
   CHECK_OK(k_unlink("mt_rdonly"));
 }
 
+/*
+ * A failed mmap of a file leaves the file's shared object as it was: no
+ * pages read into it (that stay allocated while another mapping keeps the
+ * object), and no stale copy of file bytes that a later mapping would see.
+ */
+static void t_mmap_fail_keeps_object(void)
+{
+  const long n = 256;
+  struct kite_mapping stack;
+  long fd, before, lost;
+
+  MAKE_FILE("mt_failmap", 4 * PG, 16);
+  fd = OPEN("mt_failmap", O_RW);
+  unsigned long keep = FMAP(PG, RW, SHARED, fd, 0);    /* keeps the object alive */
+  find_type(__LINE__, KITE_VM_STACK, &stack);
+  before = free_pages();
+  CHECK_ERR(k_mmap(stack.end - n * PG, n * PG, R, SHARED | FIXED, fd, PG), KITE_EINVAL);
+  lost = before - free_pages();
+  if (lost > IN_TEST_SLACK)
+    fail(__LINE__, "%ld pages gone after a failed mmap of %ld pages", lost, n);
+
+  /* The file changes; a new mapping must read it now. */
+  CHECK_EQ(k_lseek(fd, 2 * PG + 7, KITE_SEEK_SET), 2 * PG + 7);
+  CHECK_EQ(k_write(fd, "N", 1), 1);
+  unsigned long m = FMAP(PG, R, SHARED, fd, 2 * PG);
+  CHECK_EQ(((volatile char *)m)[7], 'N');
+  EXPECT_MAPPED(m, 2 * PG, 7, 16);
+  CHECK_OK(k_munmap(m, PG));
+  CHECK_OK(k_munmap(keep, PG));
+  k_close(fd);
+  CHECK_OK(k_unlink("mt_failmap"));
+}
+
 /* ------------------------------------------------------------------------ */
 /* The suite                                                                 */
 
@@ -2782,6 +2816,7 @@ static const struct ktest tests[] = {
   /* reliability */
   { "boot_reenter",        t_boot_reenter,           KTEST_NORMAL },
   { "mprotect_open_mode",  t_mprotect_open_mode,     KTEST_NORMAL },
+  { "mmap_fail_keeps_object", t_mmap_fail_keeps_object, KTEST_NORMAL },
   /* limits */
   { "map_limit",           t_map_limit,              KTEST_NORMAL },
   { "oom_mmap",            t_oom_mmap,               KTEST_SLOW },
