@@ -72,6 +72,17 @@ struct kite_mapping {
 };
 
 /*
+ * W^X. No mapping is writable and executable at once, and a mapping that
+ * was ever writable never becomes executable. The same holds per shared
+ * object, across every mapping of every process: the pages of a file
+ * mapped MAP_SHARED, or of MAP_SHARED anonymous memory (shared with
+ * children by fork), are never writable through one mapping while
+ * executable through another. Whichever comes second, by mmap or by
+ * mprotect, fails with -EACCES. A file's pages may become executable
+ * once no mapping can write them any more; anonymous shared memory that
+ * was ever writable never does. MAP_PRIVATE mappings do not count: they
+ * are copies whose writes never reach the object.
+ *
  * A MAP_SHARED mapping of a file remembers whether the file was open for
  * writing when it was mapped; if not, mprotect can never add PROT_WRITE
  * (-EACCES), whatever happens to the descriptor later. A MAP_PRIVATE
@@ -83,7 +94,9 @@ struct kite_mapping {
  *            bits; MAP_FIXED over the heap, the stack or a guard region
  *   -EACCES  PROT_WRITE with PROT_EXEC (W^X); file not open for reading,
  *            or MAP_SHARED + PROT_WRITE on a file not open for writing;
- *            fd is not a regular file
+ *            fd is not a regular file; a shared object that another
+ *            mapping makes writable while this one would be executable,
+ *            or the other way round (W^X per object, above)
  *   -EBADF   fd is not an open file (file mappings)
  *   -ENOMEM  len too large, range outside user space, no free range,
  *            too many mappings, out of memory
@@ -97,10 +110,11 @@ struct kite_mapping {
  *   region). Holes inside the range are fine; mappings it cuts are split.
  *
  * SYS_mprotect(addr, len, prot) -> 0, or -EINVAL (unaligned, bad prot),
- *   -ENOMEM (a hole in the range), -EACCES (W^X: write with exec, or exec
- *   on a mapping that was ever writable; write on a MAP_SHARED mapping of
- *   a file not open for writing; guard or MMIO regions). On any error
- *   nothing in the range changes.
+ *   -ENOMEM (a hole in the range), -EACCES (W^X: write with exec, exec
+ *   on a mapping that was ever writable, or a shared object that another
+ *   mapping would then make writable and executable at once; write on a
+ *   MAP_SHARED mapping of a file not open for writing; guard or MMIO
+ *   regions). On any error nothing in the range changes.
  *
  * SYS_mquery(addr, struct kite_mapping *out) -> 0 and the mapping holding
  *   addr, or a KITE_VM_FREE record of the hole around it; -EFAULT (out).

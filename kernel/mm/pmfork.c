@@ -76,8 +76,7 @@ int procmem_fork(struct procmem *old, struct procmem *new)
     }
     chain = chain->chain;
     copy_mapping(copy, m);
-    if (copy->object)
-      shm_get(copy->object);
+    pm_object_dup_locked(copy);
     if (vmlist_insert(&new->list, copy) < 0)
       panic("procmem_fork: cannot insert a copy of a valid mapping");
     c.m = m;

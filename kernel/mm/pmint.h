@@ -16,6 +16,14 @@ int  spares_reserve(struct vm_spares *sp);
 void spares_release(struct vm_spares *sp);
 
 int  pm_pte_perm(uint32 prot);
+/* Is the node a view of a shared object (mm/shm.h): MAP_SHARED? */
+static inline int pm_is_view(const struct vm_mapping *m)
+{
+  return m->object && !(m->flags & VM_PRIVATE);
+}
+/* A node fork copied: take its object reference and count it as a view
+ * of a shared object. Lock: the parent's pm->lock. */
+void pm_object_dup_locked(const struct vm_mapping *copy);
 
 /* Can the mapping have pages of its own in the page table? */
 static inline int vm_has_pages(const struct vm_mapping *m)

@@ -143,6 +143,25 @@ static int check_heap(struct procmem *pm, uint64 *work)
   return bad;
 }
 
+/* A view that grants write or exec must be counted so by its object. */
+static int views_uncounted(struct procmem *pm, uint64 *work)
+{
+  int bad = 0;
+  shm_views_lock();
+  for (struct vm_mapping *m = vmlist_first(&pm->list); m && !bad; m = vmlist_next(m)) {
+    struct shm *obj = m->object;
+    (*work)++;
+    if (pm_is_view(m) && (((m->prot & VM_PROT_WRITE) && obj->nwrite < 1) ||
+                          ((m->prot & VM_PROT_EXEC) && obj->nexec < 1))) {
+      printf("procmem_check: view [%p, %p) prot %x of object %p not counted (%d w, %d x)\n",
+             (void *)m->start, (void *)m->end, m->prot, obj, obj->nwrite, obj->nexec);
+      bad = 1;
+    }
+  }
+  shm_views_unlock();
+  return bad;
+}
+
 /* Caller holds pm->lock (or owns pm outright). */
 int procmem_check(struct procmem *pm)
 {
@@ -160,6 +179,8 @@ int procmem_check_work(struct procmem *pm, uint64 *work)
   pt_for_each(pm->pt, 0, KWIN_RAM_LO, check_page, &c);
   pt_for_each(pm->pt, kwin_ram_hi, KWIN_STACK_LO, check_page, &c);
   pt_for_each(pm->pt, KSTACK_TOP, USER_TOP, check_page, &c);
+  if (views_uncounted(pm, work))
+    c.bad = 1;
   if (pm->brk < pm->heap_start || pm->brk - pm->heap_start > KITE_HEAP_MAX) {
     printf("procmem_check: break %p outside the heap at %p\n", (void *)pm->brk,
            (void *)pm->heap_start);

@@ -5,8 +5,10 @@
  * Each operation has the same shape:
  *   1. check the arguments (no lock needed: they are numbers);
  *   2. reserve: allocate nodes before taking pm->lock;
- *   3. under pm->lock, let vmlist validate and change the list, then bring
- *      the page table in line; nothing in this step can fail halfway;
+ *   3. under pm->lock, let vmlist check the change (the vmlist_*_check
+ *      calls), reserve the views of shared objects it adds (W^X per
+ *      object, which can refuse), and only then make it and bring the
+ *      page table in line: nothing after the checks can fail;
  *   4. after unlocking, release what left the list (write back shared
  *      file pages, drop object references, free nodes and spares).
  */
@@ -91,6 +93,84 @@ void pm_release_nodes(struct vm_nodes *nodes, int writeback)
   }
 }
 
+/* ------------------------------------------------------------------ */
+/* Views of shared objects: W^X per object across processes (mm/shm.h). */
+
+/* A view appears (n = 1, a fork's copy) or goes (n = -1) without any
+ * choice about it: neither can break W^X. Lock: pm->lock. */
+static void view_change_locked(const struct vm_mapping *m, int n)
+{
+  if (!pm_is_view(m))
+    return;
+  shm_views_lock();
+  shm_view_pend(m->object, m->prot, n);
+  shm_view_settle(m->object, 1);
+  shm_views_unlock();
+}
+
+void pm_object_dup_locked(const struct vm_mapping *copy)
+{
+  if (copy->object) {
+    shm_get(copy->object);
+    view_change_locked(copy, 1);
+  }
+}
+
+/*
+ * Pend, for every view meeting [a, b), what removing [a, b) (removing) or
+ * giving it protection prot does to its object: the node's rights go,
+ * each piece a cut leaves outside [a, b) keeps them (a cut makes one view
+ * two), and a reprotected node's piece inside takes prot. vmlist_protect
+ * does not cut a node whose protection stays: nothing changes for it.
+ * Merges are not foreseen here: the caller drops the views merged away.
+ * Lock: pm->lock and shm_views_lock.
+ */
+static void views_pend_range_locked(struct procmem *pm, uint64 a, uint64 b, int removing,
+                                    uint32 prot)
+{
+  for (struct vm_mapping *m = vmlist_find_intersect(&pm->list, a, b); m && m->start < b;
+       m = vmlist_next(m)) {
+    if (!pm_is_view(m) || (!removing && m->prot == prot))
+      continue;
+    shm_view_pend(m->object, m->prot, (m->start < a) + (m->end > b) - 1);
+    if (!removing)
+      shm_view_pend(m->object, prot, 1);
+  }
+}
+
+/* The pending views of the objects met in [a, b) (none if a == b) and of
+ * extra (if not NULL): applied, all of them, if no object's views break W^X;
+ * otherwise all dropped and -EACCES. Lock: pm->lock and shm_views_lock. */
+static int views_settle_locked(struct procmem *pm, uint64 a, uint64 b, struct shm *extra)
+{
+  struct vm_mapping *first = a < b ? vmlist_find_intersect(&pm->list, a, b) : NULL, *m;
+  int bad = extra && shm_view_conflict(extra);
+  for (m = first; m && m->start < b && !bad; m = vmlist_next(m))
+    bad = pm_is_view(m) && shm_view_conflict(m->object);
+  if (extra)
+    shm_view_settle(extra, !bad);
+  for (m = first; m && m->start < b; m = vmlist_next(m))
+    if (pm_is_view(m))
+      shm_view_settle(m->object, !bad);
+  return bad ? -KITE_EACCES : 0;
+}
+
+/* Reserve the views a change of [a, b) makes (removing, or protection
+ * prot) plus one view of extra with protection extra_prot: 0 and counted,
+ * or -EACCES and nothing counted. Lock: pm->lock. */
+static int views_reserve_locked(struct procmem *pm, uint64 a, uint64 b, int removing, uint32 prot,
+                                struct shm *extra, uint32 extra_prot)
+{
+  shm_views_lock();
+  if (a < b)
+    views_pend_range_locked(pm, a, b, removing, prot);
+  if (extra)
+    shm_view_pend(extra, extra_prot, 1);
+  int err = views_settle_locked(pm, a, b, extra);
+  shm_views_unlock();
+  return err;
+}
+
 /*
  * The whole-structure check costs O(mappings + resident pages). In a small
  * process it runs after every change; after a check that cost W units of
@@ -163,6 +243,8 @@ void procmem_destroy(struct procmem *pm)
   struct vm_nodes all;
   vm_nodes_init(&all);
   acquire(&pm->lock);
+  for (struct vm_mapping *m = vmlist_first(&pm->list); m; m = vmlist_next(m))
+    view_change_locked(m, -1);
   if (pm->pt) {
     for (struct vm_mapping *m = vmlist_first(&pm->list); m; m = vmlist_next(m))
       pm_unmap_pages_locked(pm, m->start, m->end, m->type);
@@ -314,10 +396,14 @@ int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_o
   }
   struct vm_nodes removed;
   vm_nodes_init(&removed);
+  struct shm *view = req->object && !(req->flags & VM_PRIVATE) ? req->object : NULL;
+  int replacing = req->place == PM_PLACE_FIXED;
   uint64 addr = 0;
 
   acquire(&pm->lock);
   int err = map_validate_locked(pm, req, &sp, &addr);
+  if (err == 0 && (view || replacing))
+    err = views_reserve_locked(pm, addr, replacing ? end : addr, 1, 0, view, req->prot);
   if (err == 0) {
     map_commit_locked(pm, req, m, addr, &sp, &removed);
     pm_debug_check(pm);
@@ -363,7 +449,11 @@ int procmem_unmap(struct procmem *pm, uint64 addr, uint64 len)
   int err = 0;
   if (range_has_other_types(pm, addr, end, VM_TYPES_REPLACEABLE))
     err = -KITE_EINVAL;
-  else if ((err = vmlist_remove(&pm->list, addr, end, &sp, &removed)) == 0) {
+  else if ((err = vmlist_remove_check(&pm->list, addr, end, &sp)) == 0 &&
+           (err = views_reserve_locked(pm, addr, end, 1, 0, NULL, 0)) == 0) {
+    if (vmlist_remove(&pm->list, addr, end, &sp, &removed) != 0)
+      panic("procmem_unmap: removing [%p, %p) failed after its check", (void *)addr,
+            (void *)end);
     for (struct vm_mapping *r = removed.head; r; r = r->chain)
       pm_unmap_pages_locked(pm, r->start, r->end, r->type);
     pt_flush();
@@ -412,8 +502,14 @@ int procmem_protect(struct procmem *pm, uint64 addr, uint64 len, uint32 prot)
   vm_nodes_init(&dead);
 
   acquire(&pm->lock);
-  int err = vmlist_protect(&pm->list, addr, end, prot, VM_TYPES_PROTECTABLE, &sp, &dead);
+  int err = vmlist_protect_check(&pm->list, addr, end, prot, VM_TYPES_PROTECTABLE, &sp);
+  if (err == 0)
+    err = views_reserve_locked(pm, addr, end, 0, prot, NULL, 0);
   if (err == 0) {
+    if (vmlist_protect(&pm->list, addr, end, prot, VM_TYPES_PROTECTABLE, &sp, &dead) != 0)
+      panic("procmem_protect: [%p, %p) failed after its check", (void *)addr, (void *)end);
+    for (struct vm_mapping *d = dead.head; d; d = d->chain)
+      view_change_locked(d, -1);       /* merged into a neighbour: one view fewer */
     struct reprot r = { pm };
     pt_for_each(pm->pt, addr, end, reprot_page, &r);
     pt_flush();

@@ -14,7 +14,10 @@
  *    (one, or the pieces mprotect cut it into) cover it without a hole and
  *    nothing else is VM_HEAP; none while brk == heap_start;
  *    heap_start <= brk <= heap_start + HEAP_MAX;
- *  - a mapping's object (a struct shm) holds one reference per node.
+ *  - a mapping's object (a struct shm) holds one reference per node;
+ *  - a MAP_SHARED node (object, not VM_PRIVATE) is one of its object's
+ *    views and counts in its nwrite/nexec (mm/shm.h): W^X holds per object
+ *    across every process, not only per mapping.
  *
  * Every operation validates all of its arguments and reserves what it
  * needs (nodes, pages) before changing anything: a failed call leaves the
@@ -22,8 +25,8 @@
  *
  * Lock: pm->lock (a spinlock) protects the fields marked [L] below. Faults
  * take it too and never sleep: file pages are read when the mapping is
- * made, not at fault time. Lock order: p->lock -> pm->lock -> shm->lock ->
- * kmem.lock. Disk I/O (write-back of shared file mappings) happens after
+ * made, not at fault time. Lock order: p->lock -> pm->lock ->
+ * shm_views_lock -> shm->lock -> kmem.lock. Disk I/O (write-back of shared file mappings) happens after
  * pm->lock is released. Fields marked "fixed by exec" are set before the
  * procmem is published in p->mem and never change after.
  */

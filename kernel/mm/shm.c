@@ -8,12 +8,16 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include <kite/errno.h>
+#include <kite/mman.h>
 
 /* Shared file objects, one per file. */
 static struct {
   struct spinlock lock;
   struct shm *head;
 } shm_files = { .lock = { 0, "shm_files", 0 } };
+
+/* W^X bookkeeping of every object's views; see shm.h. */
+static struct spinlock views_lock = { 0, "shm_views", 0 };
 
 /* A new object of npages pages (a file's object may start with none). */
 static struct shm *shm_alloc(uint64 npages)
@@ -272,4 +276,42 @@ int shm_writeback(struct shm *s, uint64 obj_off, uint64 len)
     done += n;
   }
   return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Views: W^X per object.                                               */
+
+void shm_views_lock(void) { acquire(&views_lock); }
+void shm_views_unlock(void) { release(&views_lock); }
+
+void shm_view_pend(struct shm *s, uint32 prot, int n)
+{
+  if (!holding(&views_lock))
+    panic("shm_view_pend: shm_views lock not held");
+  if (prot & KITE_PROT_WRITE)
+    s->pend_write += n;
+  if (prot & KITE_PROT_EXEC)
+    s->pend_exec += n;
+}
+
+int shm_view_conflict(const struct shm *s)
+{
+  int w = s->nwrite + s->pend_write, x = s->nexec + s->pend_exec;
+  return x > 0 && (w > 0 || (s->ip == NULL && s->was_writable));
+}
+
+void shm_view_settle(struct shm *s, int apply)
+{
+  if (!holding(&views_lock))
+    panic("shm_view_settle: shm_views lock not held");
+  if (apply) {
+    s->nwrite += s->pend_write;
+    s->nexec += s->pend_exec;
+  }
+  s->pend_write = s->pend_exec = 0;
+  if (s->nwrite < 0 || s->nexec < 0 || shm_view_conflict(s))
+    panic("shm: views of %p broken: %d writable, %d executable, was writable %d", s,
+          s->nwrite, s->nexec, s->was_writable);
+  if (s->nwrite > 0)
+    s->was_writable = 1;
 }

@@ -21,15 +21,31 @@
  * pm->lock, grows the object and moves the staged pages in. It cannot
  * fail. Until then the object only has one more reference.
  *
+ * Views and W^X. The MAP_SHARED mapping nodes that name an object are its
+ * views, in any process; nwrite and nexec count the views that are
+ * writable and executable. No object has a writable and an executable
+ * view at once, and an anonymous object that ever had a writable view
+ * never gets an executable one (was_writable). An operation that changes
+ * views (mmap, mprotect, munmap, fork, exit) takes shm_views_lock, adds
+ * the changes it would make to each object's pending counts
+ * (shm_view_pend), asks shm_view_conflict() of each, and then applies them
+ * all or drops them all (shm_view_settle) before unlocking, so two
+ * processes cannot both pass the check. Private mappings are not views:
+ * their writes never reach the object.
+ *
  * Invariants:
  *  - ref counts the mapping nodes that name the object; it dies with the
  *    last one (shm_put), freeing its page references and its inode;
  *  - every non-zero slot holds one reference to its physical page; page
  *    tables that map the page hold their own references; slots at or
- *    above npages are empty.
+ *    above npages are empty;
+ *  - nwrite == 0 || nexec == 0; nexec == 0 if ip == NULL && was_writable;
+ *    pend_write == pend_exec == 0 whenever shm_views_lock is free.
  * Lock: shm->lock protects the slots, ref and npages; ip, file_off and inum
  * are fixed at creation. shm_files.lock (in shm.c) protects the list of
- * shared file objects and is taken before shm->lock.
+ * shared file objects and is taken before shm->lock. shm_views_lock
+ * protects the fields marked [V]; it is taken after pm->lock and before
+ * shm->lock.
  */
 #ifndef KITE_SHM_H
 #define KITE_SHM_H
@@ -46,6 +62,9 @@ struct shm {
   uint64 file_off;          /* file offset of page 0 */
   uint32 inum;              /* file the pages came from (0: anonymous) */
   struct shm *next_file;    /* on the shared-file list (shm_files.lock) */
+  int nwrite, nexec;        /* [V] writable / executable views */
+  int was_writable;         /* [V] has had a writable view */
+  int pend_write, pend_exec;/* [V] changes the lock holder is weighing */
   uint64 *dir[];            /* tables of SHM_SLOTS page addresses */
 };
 
@@ -76,5 +95,15 @@ void        shm_adopt(struct shm *s, struct shm *staged, uint64 first, uint64 co
  * its current size. 0 or a negative errno. */
 int         shm_writeback(struct shm *s, uint64 obj_off, uint64 len);
 
+
+/* Views (see above); shm_view_* need shm_views_lock held. */
+void        shm_views_lock(void);
+void        shm_views_unlock(void);
+/* n more views (n < 0: fewer) with protection prot (KITE_PROT_*). */
+void        shm_view_pend(struct shm *s, uint32 prot, int n);
+/* Would the pending views break W^X? */
+int         shm_view_conflict(const struct shm *s);
+/* Apply the pending views (apply != 0) or drop them. */
+void        shm_view_settle(struct shm *s, int apply);
 
 #endif

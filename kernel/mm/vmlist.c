@@ -836,6 +836,41 @@ static void protect_commit(struct vmlist *l, uint64 a, uint64 b, uint32 prot,
   }
 }
 
+/* The cuts a protect of [a, b) to prot makes: only where prot changes. */
+static void protect_cuts(const struct vmlist *l, uint64 a, uint64 b, uint32 prot,
+                         struct cuts *c)
+{
+  find_cuts(l, a, b, c);
+  c->left = cut_if_changes(c->left, prot);
+  c->right = cut_if_changes(c->right, prot);
+}
+
+/*
+ * Everything vmlist_protect() checks, in its order; nothing changes. When
+ * this returns 0, vmlist_protect() with the same arguments (and the list
+ * unchanged in between) succeeds.
+ */
+int vmlist_protect_check(const struct vmlist *l, uint64 a, uint64 b, uint32 prot,
+                         uint32 type_mask, const struct vm_spares *sp)
+{
+  struct cuts c;
+  int need;
+
+  if (!l || !range_ok(l, a, b) || (prot & ~VM_PROT_ALL))
+    return -KITE_EINVAL;
+  if (prot_wx(prot))
+    return -KITE_EACCES;
+  if (!fully_mapped(l, a, b))
+    return -KITE_ENOMEM;
+  if (!prot_allowed(l, a, b, prot, type_mask))
+    return -KITE_EACCES;
+  protect_cuts(l, a, b, prot, &c);
+  need = (c.left != NULL) + (c.right != NULL);
+  if (l->count + need > l->max_count || !spares_have(sp, need))
+    return -KITE_ENOMEM;
+  return 0;
+}
+
 /*
  * Give every mapping in [a, b) protection `prot`, splitting mappings cut
  * at a or b (only when their protection actually changes), then merging
@@ -845,29 +880,20 @@ static void protect_commit(struct vmlist *l, uint64 a, uint64 b, uint32 prot,
  * writable and executable); -ENOMEM (a hole in the range); -EACCES (a type
  * outside type_mask, EXEC on a mapping that was ever writable, WRITE on a
  * VM_NOWRITE mapping, or any access for a guard mapping, even when
- * type_mask allows VM_GUARD);
- * -ENOMEM (the limit, counting splits before merges, or too few spares).
+ * type_mask allows VM_GUARD); -ENOMEM (the limit, counting splits before
+ * merges, or too few spares).
  */
 int vmlist_protect(struct vmlist *l, uint64 a, uint64 b, uint32 prot,
                    uint32 type_mask, struct vm_spares *sp, struct vm_nodes *dead)
 {
   struct cuts c;
-  int need;
+  int err;
 
-  if (!l || !dead || !range_ok(l, a, b) || (prot & ~VM_PROT_ALL))
+  if (!dead)
     return -KITE_EINVAL;
-  if (prot_wx(prot))
-    return -KITE_EACCES;
-  if (!fully_mapped(l, a, b))
-    return -KITE_ENOMEM;
-  if (!prot_allowed(l, a, b, prot, type_mask))
-    return -KITE_EACCES;
-  find_cuts(l, a, b, &c);
-  c.left = cut_if_changes(c.left, prot);
-  c.right = cut_if_changes(c.right, prot);
-  need = (c.left != NULL) + (c.right != NULL);
-  if (l->count + need > l->max_count || !spares_have(sp, need))
-    return -KITE_ENOMEM;
+  if ((err = vmlist_protect_check(l, a, b, prot, type_mask, sp)) != 0)
+    return err;
+  protect_cuts(l, a, b, prot, &c);
   protect_commit(l, a, b, prot, &c, sp);
   merge_around(l, a, b, dead);
   return 0;

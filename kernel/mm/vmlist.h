@@ -186,10 +186,11 @@ int vmlist_find_free(const struct vmlist *l, uint64 len, uint64 hint,
  *                   changes; nodes merged away go to `dead`
  *   vmlist_resize   0 to grow the heap, 1 to shrink it (tail to `removed`)
  *   vmlist_clone    src->count nodes from the caller's array, no spares
- * vmlist_remove_check makes every check of vmlist_remove and changes
- * nothing: when it returns 0, the same removal, made before anything else
- * changes the list, succeeds. A caller that must validate more before it
- * changes anything (procmem_map with MAP_FIXED) relies on this.
+ * vmlist_remove_check and vmlist_protect_check make every check of
+ * vmlist_remove and vmlist_protect and change nothing: when one returns 0,
+ * the same change, made before anything else changes the list, succeeds.
+ * A caller that must reserve something else between checking and changing
+ * (procmem: the views of shared objects) relies on this.
  */
 int vmlist_insert(struct vmlist *l, struct vm_mapping *m);
 int vmlist_remove(struct vmlist *l, uint64 a, uint64 b,
@@ -197,6 +198,8 @@ int vmlist_remove(struct vmlist *l, uint64 a, uint64 b,
 int vmlist_remove_check(const struct vmlist *l, uint64 a, uint64 b, const struct vm_spares *sp);
 int vmlist_protect(struct vmlist *l, uint64 a, uint64 b, uint32 prot,
                    uint32 type_mask, struct vm_spares *sp, struct vm_nodes *dead);
+int vmlist_protect_check(const struct vmlist *l, uint64 a, uint64 b, uint32 prot,
+                         uint32 type_mask, const struct vm_spares *sp);
 int vmlist_resize(struct vmlist *l, uint64 start, uint64 new_end,
                   struct vm_spares *sp, struct vm_nodes *removed);
 int vmlist_clone(struct vmlist *dst, const struct vmlist *src,

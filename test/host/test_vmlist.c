@@ -436,6 +436,7 @@ TEST(nowrite_rules)
   struct vmlist l;
   uint32 r = VM_PROT_READ, rw = r | VM_PROT_WRITE, rx = r | VM_PROT_EXEC;
   struct vm_mapping *m;
+  struct vm_spares sp = { { 0 }, 0 };
 
   vmlist_init(&l, LO, HI, PG);
   m = node_new(page(0), page(1), VM_FILE, rw);
@@ -444,10 +445,13 @@ TEST(nowrite_rules)
   m->prot = r;
   CHECK_EQ(vmlist_insert(&l, m), 0);
   CHECK_EQ(add(&l, page(1), page(3), VM_FILE, r), 0);
+  spares_fill(&sp, 2);
+  CHECK_EQ(vmlist_protect_check(&l, page(0), page(1), rw, VM_TYPES_ALL, &sp), -EACCES);
   CHECK_EQ(do_protect(&l, page(0), page(1), rw, VM_TYPES_ALL), -EACCES);
   CHECK_EQ(do_protect(&l, page(0), page(2), rw, VM_TYPES_ALL), -EACCES);   /* nothing changed */
   CHECK_EQ(vmlist_find(&l, page(1))->prot, r);
   CHECK_EQ(vmlist_count(&l), 2);
+  CHECK_EQ(vmlist_protect_check(&l, page(1), page(2), rw, VM_TYPES_ALL, &sp), 0);
   CHECK_EQ(do_protect(&l, page(1), page(2), rw, VM_TYPES_ALL), 0);          /* the other one may */
   CHECK_EQ(do_protect(&l, page(0), page(1), rx, VM_TYPES_ALL), 0);          /* exec is not write */
   CHECK_EQ(do_protect(&l, page(0), page(1), VM_PROT_NONE, VM_TYPES_ALL), 0);
@@ -458,6 +462,7 @@ TEST(nowrite_rules)
   m->flags |= VM_WASWRITABLE;
   CHECK_EQ(vmlist_check(&l), -EINVAL);                                      /* the checker sees it */
   m->prot = r;
+  spares_free(&sp);
   list_free(&l);
 }
 
@@ -940,7 +945,7 @@ static void rand_protect(struct vmlist *l, struct vm_spares *sp, int *bad)
   uint64 a = rnd_addr(), b;
   uint32 prot = rnd_prot(), mask = rnd(2) ? VM_TYPES_ALL : VM_TYPES_PROTECTABLE;
   struct vm_nodes dead;
-  int want, got, need, inside, i;
+  int want, got, checked, need, inside, i;
 
   vm_nodes_init(&dead);
   rand_spares(sp);
@@ -954,8 +959,13 @@ static void rand_protect(struct vmlist *l, struct vm_spares *sp, int *bad)
     if (vmlist_count(l) + need > l->max_count || sp->count < need)
       want = -ENOMEM;
   }
+  checked = vmlist_protect_check(l, a, b, prot, mask, sp);
   got = vmlist_protect(l, a, b, prot, mask, sp, &dead);
   outcomes[2][got != 0]++;
+  if (checked != got) {
+    printf("protect [%lx,%lx) %u: check said %d, protect did %d\n", a, b, prot, checked, got);
+    *bad = 1;
+  }
   merges += dead.count;
   if (got != want) {
     printf("protect [%lx,%lx) %u got %d want %d\n", a, b, prot, got, want);

@@ -2562,8 +2562,8 @@ static void t_libc_mman(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Reliability: a hart sent back to the boot entry, what a file's open mode */
-/* allows, and failed calls that change nothing.                             */
+/* Reliability: a hart sent back to the boot entry, what a file's open mode  */
+/* allows, W^X per shared object, and failed calls that change nothing.      */
 
 static long k_hartreenter(long hart) { return KSYS1(SYS_hartreenter, hart); }
 static long k_lseek(long fd, long off, long whence) { return KSYS3(SYS_lseek, fd, off, whence); }
@@ -2721,6 +2721,191 @@ static void t_mprotect_open_mode(void)
 }
 
 /*
+ * W^X per shared object in one process: a file's pages may not be
+ * writable through one view and executable through another, by mmap or by
+ * mprotect, in either order. MAP_PRIVATE mappings are snapshots and do
+ * not count.
+ */
+static void t_wx_object(void)
+{
+  const unsigned long a = AREA(41);
+  long fd, fd2;
+
+  MAKE_FILE("mt_wxobj", PG, 12);
+  fd = OPEN("mt_wxobj", O_RW);
+  unsigned long w = FMAP(PG, RW, SHARED, fd, 0);
+  CHECK_ERR(k_mmap(0, PG, R | X, SHARED, fd, 0), KITE_EACCES);
+  CHECK_ERR(k_mmap(0, PG, X, SHARED, fd, 0), KITE_EACCES);
+  unsigned long r = FMAP(PG, R, SHARED, fd, 0);
+  CHECK_ERR(k_mprotect(r, PG, R | X), KITE_EACCES);
+  EXPECT_MAP(r, r, r + PG, R, KITE_VM_FILE);
+  unsigned long p = FMAP(PG, R | X, PRIV, fd, 0);      /* a snapshot: fine */
+  CHECK_OK(k_munmap(p, PG));
+
+  /* Nobody may write any more: exec is fine, and then writing is not. */
+  CHECK_OK(k_mprotect(w, PG, R));
+  CHECK_OK(k_mprotect(r, PG, R | X));
+  CHECK_ERR(k_mprotect(w, PG, RW), KITE_EACCES);
+  CHECK_ERR(k_mmap(0, PG, RW, SHARED, fd, 0), KITE_EACCES);
+  EXPECT_MAP(w, w, w + PG, R, KITE_VM_FILE);
+  CHECK_OK(k_munmap(r, PG));
+  CHECK_OK(k_mprotect(w, PG, RW));                     /* the exec view is gone */
+
+  /* MAP_FIXED over the only writable view replaces it: no conflict left. */
+  FMAP_AT(w, PG, R | X, fd, 0);
+  EXPECT_MAP(w, w, w + PG, R | X, KITE_VM_FILE);
+  CHECK_ERR(k_mmap(0, PG, RW, SHARED, fd, 0), KITE_EACCES);
+  CHECK_OK(k_munmap(w, PG));
+
+  /* Views are counted through splits and merges, and none is left over. */
+  FMAP_AT(a, 3 * PG, R | X, fd, 0);
+  CHECK_ERR(k_mmap(0, PG, RW, SHARED, fd, 0), KITE_EACCES);
+  CHECK_OK(k_mprotect(a + PG, PG, R));                 /* three views */
+  CHECK_ERR(k_mmap(0, PG, RW, SHARED, fd, 0), KITE_EACCES);
+  CHECK_OK(k_mprotect(a + PG, PG, R | X));             /* merged back into one */
+  EXPECT_MAP(a, a, a + 3 * PG, R | X, KITE_VM_FILE);
+  CHECK_OK(k_munmap(a + PG, PG));                      /* two */
+  CHECK_OK(k_mprotect(a, PG, R));
+  CHECK_ERR(k_mmap(0, PG, RW, SHARED, fd, 0), KITE_EACCES);   /* one is left */
+  CHECK_OK(k_munmap(a, 3 * PG));
+  w = FMAP(PG, RW, SHARED, fd, 0);                     /* none is */
+  CHECK_OK(k_munmap(w, PG));
+  FMAP_AT(a, 3 * PG, R, fd, 0);                        /* the same with writers */
+  CHECK_OK(k_mprotect(a + PG, PG, RW));
+  CHECK_ERR(k_mmap(0, PG, R | X, SHARED, fd, 0), KITE_EACCES);
+  CHECK_OK(k_mprotect(a + PG, PG, R));
+  unsigned long x = FMAP(PG, R | X, SHARED, fd, 0);
+  CHECK_OK(k_munmap(x, PG));
+  CHECK_OK(k_munmap(a, 3 * PG));
+
+  /* One mprotect over views of two files, one of which may not: neither changes. */
+  MAKE_FILE("mt_wxobj2", PG, 13);
+  fd2 = OPEN("mt_wxobj2", O_RW);
+  FMAP_AT(a, PG, R, fd, 0);
+  FMAP_AT(a + PG, PG, R, fd2, 0);
+  x = FMAP(PG, R | X, SHARED, fd2, 0);
+  CHECK_ERR(k_mprotect(a, 2 * PG, RW), KITE_EACCES);
+  EXPECT_MAP(a, a, a + PG, R, KITE_VM_FILE);
+  EXPECT_MAP(a + PG, a + PG, a + 2 * PG, R, KITE_VM_FILE);
+  p = FMAP(PG, R | X, SHARED, fd, 0);                 /* the first file gained no writer */
+  CHECK_OK(k_munmap(p, PG));
+  CHECK_OK(k_munmap(x, PG));
+  CHECK_OK(k_mprotect(a, 2 * PG, RW));
+  CHECK_OK(k_munmap(a, 2 * PG));
+  k_close(fd);
+  k_close(fd2);
+  CHECK_OK(k_unlink("mt_wxobj"));
+  CHECK_OK(k_unlink("mt_wxobj2"));
+}
+
+/* W^X per object across two processes that map one file each on its own. */
+static void t_wx_object_procs(void)
+{
+  struct chan c;
+  long fd, pid;
+
+  MAKE_FILE("mt_wxproc", PG, 14);
+  chan_open(__LINE__, &c);
+  pid = XFORK();
+  chan_side(&c, pid);
+  if (pid == 0) {
+    fd = OPEN("mt_wxproc", O_RW);
+    CHAN_RECV(&c);                                     /* the parent writes */
+    CHECK_ERR(k_mmap(0, PG, R | X, SHARED, fd, 0), KITE_EACCES);
+    unsigned long r = FMAP(PG, R, SHARED, fd, 0);
+    CHECK_ERR(k_mprotect(r, PG, R | X), KITE_EACCES);
+    chan_send(&c);
+    CHAN_RECV(&c);                                     /* the parent stopped */
+    CHECK_OK(k_mprotect(r, PG, R | X));
+    chan_send(&c);
+    CHAN_RECV(&c);
+    k_exit(0);                                         /* its view goes with it */
+  }
+  fd = OPEN("mt_wxproc", O_RW);
+  unsigned long w = FMAP(PG, RW, SHARED, fd, 0);
+  chan_send(&c);
+  CHAN_RECV(&c);
+  CHECK_OK(k_munmap(w, PG));
+  chan_send(&c);
+  CHAN_RECV(&c);                                       /* the child executes */
+  CHECK_ERR(k_mmap(0, PG, RW, SHARED, fd, 0), KITE_EACCES);
+  unsigned long r = FMAP(PG, R, SHARED, fd, 0);
+  CHECK_ERR(k_mprotect(r, PG, RW), KITE_EACCES);
+  chan_send(&c);
+  CHECK_EXIT(pid, 0);
+  chan_close(&c);
+  CHECK_OK(k_mprotect(r, PG, RW));
+  CHECK_OK(k_munmap(r, PG));
+  k_close(fd);
+  CHECK_OK(k_unlink("mt_wxproc"));
+}
+
+/*
+ * W^X per object between a parent and a child that inherited the view.
+ * A file's object may be executable once nobody writes it; an anonymous
+ * object that was ever writable never is.
+ */
+static void t_wx_object_fork(void)
+{
+  struct chan c;
+  long fd, pid;
+
+  MAKE_FILE("mt_wxfork", PG, 15);
+  fd = OPEN("mt_wxfork", O_RW);
+  unsigned long a = FMAP(PG, R, SHARED, fd, 0);
+  k_close(fd);
+  chan_open(__LINE__, &c);
+  pid = XFORK();
+  chan_side(&c, pid);
+  if (pid == 0) {
+    CHECK_OK(k_mprotect(a, PG, RW));
+    chan_send(&c);
+    CHAN_RECV(&c);
+    CHECK_OK(k_mprotect(a, PG, R));
+    chan_send(&c);
+    CHAN_RECV(&c);                                     /* the parent executes */
+    CHECK_ERR(k_mprotect(a, PG, RW), KITE_EACCES);
+    k_exit(0);
+  }
+  CHAN_RECV(&c);
+  CHECK_ERR(k_mprotect(a, PG, R | X), KITE_EACCES);   /* the child writes */
+  chan_send(&c);
+  CHAN_RECV(&c);
+  CHECK_OK(k_mprotect(a, PG, R | X));
+  chan_send(&c);
+  CHECK_EXIT(pid, 0);
+  chan_close(&c);
+  CHECK_OK(k_munmap(a, PG));
+  CHECK_OK(k_unlink("mt_wxfork"));
+
+  /* Anonymous, written by the child only: never executable afterwards. */
+  unsigned long s = MAP(0, PG, R, SHARED | ANON);
+  pid = XFORK();
+  if (pid == 0) {
+    CHECK_OK(k_mprotect(s, PG, RW));
+    ((volatile char *)s)[0] = 'c';
+    CHECK_OK(k_mprotect(s, PG, R));
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+  CHECK_EQ(((volatile char *)s)[0], 'c');
+  CHECK_ERR(k_mprotect(s, PG, R | X), KITE_EACCES);
+  CHECK_OK(k_munmap(s, PG));
+
+  /* Executable in the parent first: the child may not make it writable. */
+  unsigned long t = MAP(0, PG, R, SHARED | ANON);
+  CHECK_OK(k_mprotect(t, PG, R | X));
+  pid = XFORK();
+  if (pid == 0) {
+    CHECK_OK(k_mprotect(t, PG, R));
+    CHECK_ERR(k_mprotect(t, PG, RW), KITE_EACCES);
+    k_exit(0);
+  }
+  CHECK_EXIT(pid, 0);
+  CHECK_OK(k_munmap(t, PG));
+}
+
+/*
  * A failed mmap of a file leaves the file's shared object as it was: no
  * pages read into it (that stay allocated while another mapping keeps the
  * object), and no stale copy of file bytes that a later mapping would see.
@@ -2740,6 +2925,10 @@ static void t_mmap_fail_keeps_object(void)
   lost = before - free_pages();
   if (lost > IN_TEST_SLACK)
     fail(__LINE__, "%ld pages gone after a failed mmap of %ld pages", lost, n);
+  CHECK_ERR(k_mmap(0, n * PG, R | X, SHARED, fd, PG), KITE_EACCES);   /* W^X */
+  lost = before - free_pages();
+  if (lost > IN_TEST_SLACK)
+    fail(__LINE__, "%ld pages gone after a refused mmap of %ld pages", lost, n);
 
   /* The file changes; a new mapping must read it now. */
   CHECK_EQ(k_lseek(fd, 2 * PG + 7, KITE_SEEK_SET), 2 * PG + 7);
@@ -2816,6 +3005,9 @@ static const struct ktest tests[] = {
   /* reliability */
   { "boot_reenter",        t_boot_reenter,           KTEST_NORMAL },
   { "mprotect_open_mode",  t_mprotect_open_mode,     KTEST_NORMAL },
+  { "wx_object",           t_wx_object,              KTEST_NORMAL },
+  { "wx_object_procs",     t_wx_object_procs,        KTEST_NORMAL },
+  { "wx_object_fork",      t_wx_object_fork,         KTEST_NORMAL },
   { "mmap_fail_keeps_object", t_mmap_fail_keeps_object, KTEST_NORMAL },
   /* limits */
   { "map_limit",           t_map_limit,              KTEST_NORMAL },
