@@ -97,16 +97,28 @@ include user/user.mk
 include mkfs/mkfs.mk
 include test/host/host.mk
 
-# The image holds stripped copies; build/user/ keeps the symbols for gdb.
+# The image holds stripped copies; build/user/ and build/xv6/ keep the
+# symbols for gdb. An xv6 program takes the place of a Kite program of the
+# same name.
 STRIPPED := $(patsubst $(B)/user/%,$(B)/stripped/%,$(UPROGS))
+XV6_STRIPPED := $(patsubst $(B)/xv6/%,$(B)/stripped/xv6/%,$(XV6_PROGS))
+IMAGE_PROGS := $(filter-out $(addprefix $(B)/stripped/,$(XV6_NAMES)),$(STRIPPED)) $(XV6_STRIPPED)
+$(B)/stripped/xv6/%: $(B)/xv6/%
+	@mkdir -p $(dir $@)
+	$(TOOLPREFIX)strip -o $@ $<
 $(B)/stripped/%: $(B)/user/%
 	@mkdir -p $(dir $@)
 	$(TOOLPREFIX)strip -o $@ $<
 
+# xv6 programs expect a README in the root.
+$(B)/README: README.md
+	@mkdir -p $(dir $@)
+	cp $< $@
+
 # The bad ELF files are listed by the shell's glob when the rule runs: the
 # directory may not exist yet when make reads this file.
-$(B)/fs.img: $(B)/mkfs $(STRIPPED) README.md $(BADELF_STAMP)
-	$(B)/mkfs $@ README.md $(STRIPPED) $(B)/badelf/*elf-*
+$(B)/fs.img: $(B)/mkfs $(IMAGE_PROGS) README.md $(B)/README $(BADELF_STAMP)
+	$(B)/mkfs $@ README.md $(B)/README $(IMAGE_PROGS) $(B)/badelf/*elf-*
 
 # ---------------------------------------------------------------------------
 # Running

@@ -75,3 +75,94 @@ $(UTEST_PROGS): $(B)/user/%: $(UOBJ)/tests/%.o $(ULINK_DEPS)
 .SECONDARY: $(ULIB_OBJS) $(patsubst %,$(UOBJ)/bin/%.o,$(UBIN_NAMES)) $(patsubst %,$(UOBJ)/tests/%.o,$(UTEST_NAMES))
 
 -include $(wildcard $(UOBJ)/*/*.d)
+
+# ---------------------------------------------------------------------------
+# The xv6 world: xv6-riscv user programs, compiled unchanged.
+#
+# user/xv6/NAME.c, or a directory user/xv6/NAME/ of .c files, is one
+# program: built against the xv6 compatibility headers (include/xv6/, so
+# "kernel/types.h" and "user/user.h" resolve there) and library
+# (user/xv6lib/) as $(B)/xv6/NAME, and copied into fs.img as /NAME, in
+# place of any Kite program of the same name. The flags are xv6's
+# (freestanding, -O, frame pointers); warnings are shown, not fatal, as
+# another compiler version may warn where xv6's did not.
+#
+# The two worlds share crt0, Kite's user library and newlib underneath.
+# Both define names xv6 also defines (printf, exit, malloc, memset, mkdir,
+# sleep, ...), so the xv6 world links against copies of libkite.a and
+# newlib's libc.a in which every name the compatibility library defines is
+# weak: xv6's definitions always win, even when some other part of those
+# libraries is pulled in, and the link never sees two strong definitions.
+
+XV6_B      := $(B)/xv6
+XV6_OBJ    := $(XV6_B)/obj
+XV6_CFLAGS := -O -g -Wall -Wno-main -MD $(ARCHFLAGS) -ffreestanding -fno-builtin -fno-common \
+              -fno-omit-frame-pointer -ffunction-sections -fdata-sections \
+              -Iinclude/xv6 -idirafter include
+# The library bridges to Kite's ABI; it must not turn its own copy loops
+# into calls of memcpy/memset (which it defines).
+XV6_LIB_CFLAGS := $(XV6_CFLAGS) -Werror -fno-tree-loop-distribute-patterns -Iinclude
+
+XV6_LIB_SRCS := $(sort $(wildcard user/xv6lib/*.c))
+XV6_LIB_OBJS := $(patsubst user/xv6lib/%.c,$(XV6_OBJ)/xv6lib/%.o,$(XV6_LIB_SRCS))
+XV6_LIB      := $(XV6_B)/lib/libxv6.a
+XV6_NAMES_FILE := $(XV6_B)/lib/names
+XV6_WEAK_KITE  := $(XV6_B)/lib/libkite.a
+XV6_WEAK_LIBC  := $(XV6_B)/lib/libc.a
+
+XV6_FILE_NAMES := $(basename $(notdir $(wildcard user/xv6/*.c)))
+XV6_DIR_NAMES  := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard user/xv6/*/*.c)))))
+XV6_BOTH := $(filter $(XV6_FILE_NAMES),$(XV6_DIR_NAMES))
+ifneq ($(XV6_BOTH),)
+$(error user/xv6 has both NAME.c and NAME/ for: $(XV6_BOTH))
+endif
+XV6_NAMES := $(sort $(XV6_FILE_NAMES) $(XV6_DIR_NAMES))
+XV6_PROGS := $(addprefix $(XV6_B)/,$(XV6_NAMES))
+XV6_SHADOWED := $(filter $(XV6_NAMES),$(UBIN_NAMES) $(UTEST_NAMES))
+ifneq ($(XV6_SHADOWED),)
+$(info Kite: user/xv6 programs take the place of Kite's in fs.img: $(XV6_SHADOWED))
+endif
+
+# The objects of xv6 program $(1).
+xv6_objs = $(if $(wildcard user/xv6/$(1).c),$(XV6_OBJ)/$(1).o,\
+             $(patsubst user/xv6/%.c,$(XV6_OBJ)/%.o,$(sort $(wildcard user/xv6/$(1)/*.c))))
+
+$(XV6_OBJ)/xv6lib/%.o: user/xv6lib/%.c user/user.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(XV6_LIB_CFLAGS) -c -o $@ $<
+
+$(XV6_OBJ)/%.o: user/xv6/%.c user/user.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(XV6_CFLAGS) -c -o $@ $<
+
+$(XV6_LIB): $(XV6_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(TOOLPREFIX)ar rcs $@ $^
+
+# Every global name the compatibility library defines, one a line.
+$(XV6_NAMES_FILE): $(XV6_LIB)
+	$(NM) -g --defined-only $< | awk 'NF == 3 { print $$3 }' | sort -u > $@
+
+$(XV6_WEAK_KITE): $(ULIB) $(XV6_NAMES_FILE)
+	$(OBJCOPY) --weaken-symbols=$(XV6_NAMES_FILE) $(ULIB) $@
+
+$(XV6_WEAK_LIBC): $(NEWLIB_STAMP) $(XV6_NAMES_FILE)
+	$(OBJCOPY) --weaken-symbols=$(XV6_NAMES_FILE) $(NEWLIB)/lib/libc.a $@
+
+XV6_LINK_DEPS := $(ULIB_CRT0) $(XV6_LIB) $(XV6_WEAK_KITE) $(XV6_WEAK_LIBC) $(ULDSCRIPT) user/user.mk
+
+define XV6_PROG_RULE
+$(XV6_B)/$(1): $(call xv6_objs,$(1)) $$(XV6_LINK_DEPS)
+	$$(CC) $$(ULDFLAGS) -o $$@ $$(ULIB_CRT0) $(call xv6_objs,$(1)) \
+	    -Wl,--start-group $$(XV6_LIB) $$(XV6_WEAK_KITE) $$(XV6_WEAK_LIBC) $$(NEWLIB)/lib/libm.a \
+	    $$(ULIBGCC) -Wl,--end-group
+endef
+$(foreach n,$(XV6_NAMES),$(eval $(call XV6_PROG_RULE,$(n))))
+
+.PHONY: xv6progs
+xv6progs: $(XV6_PROGS)
+
+.SECONDARY: $(XV6_LIB_OBJS) $(foreach n,$(XV6_NAMES),$(call xv6_objs,$(n)))
+
+-include $(wildcard $(XV6_OBJ)/*.d $(XV6_OBJ)/*/*.d)
