@@ -91,8 +91,9 @@ $(UTEST_PROGS): $(B)/user/%: $(UOBJ)/tests/%.o $(ULINK_DEPS)
 # Both define names xv6 also defines (printf, exit, malloc, memset, mkdir,
 # sleep, ...), so the xv6 world links against copies of libkite.a and
 # newlib's libc.a in which every name the compatibility library defines is
-# weak: xv6's definitions always win, even when some other part of those
-# libraries is pulled in, and the link never sees two strong definitions.
+# renamed __kitelib_NAME, definitions and uses alike: a program's printf
+# or exit can only be xv6's, and whatever part of newlib a program does
+# pull in (snprintf, say) keeps using newlib's own functions.
 
 XV6_B      := $(B)/xv6
 XV6_OBJ    := $(XV6_B)/obj
@@ -106,9 +107,9 @@ XV6_LIB_CFLAGS := $(XV6_CFLAGS) -Werror -fno-tree-loop-distribute-patterns -Iinc
 XV6_LIB_SRCS := $(sort $(wildcard user/xv6lib/*.c))
 XV6_LIB_OBJS := $(patsubst user/xv6lib/%.c,$(XV6_OBJ)/xv6lib/%.o,$(XV6_LIB_SRCS))
 XV6_LIB      := $(XV6_B)/lib/libxv6.a
-XV6_NAMES_FILE := $(XV6_B)/lib/names
-XV6_WEAK_KITE  := $(XV6_B)/lib/libkite.a
-XV6_WEAK_LIBC  := $(XV6_B)/lib/libc.a
+XV6_NAMES_FILE := $(XV6_B)/lib/renames
+XV6_KITE_COPY  := $(XV6_B)/lib/libkite.a
+XV6_LIBC_COPY  := $(XV6_B)/lib/libc.a
 
 XV6_FILE_NAMES := $(basename $(notdir $(wildcard user/xv6/*.c)))
 XV6_DIR_NAMES  := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard user/xv6/*/*.c)))))
@@ -140,22 +141,23 @@ $(XV6_LIB): $(XV6_LIB_OBJS)
 	@rm -f $@
 	$(TOOLPREFIX)ar rcs $@ $^
 
-# Every global name the compatibility library defines, one a line.
+# Every global name the compatibility library defines, as objcopy's
+# rename list: "NAME __kitelib_NAME", one a line.
 $(XV6_NAMES_FILE): $(XV6_LIB)
-	$(NM) -g --defined-only $< | awk 'NF == 3 { print $$3 }' | sort -u > $@
+	$(NM) -g --defined-only $< | awk 'NF == 3 { print $$3, "__kitelib_" $$3 }' | sort -u > $@
 
-$(XV6_WEAK_KITE): $(ULIB) $(XV6_NAMES_FILE)
-	$(OBJCOPY) --weaken-symbols=$(XV6_NAMES_FILE) $(ULIB) $@
+$(XV6_KITE_COPY): $(ULIB) $(XV6_NAMES_FILE)
+	$(OBJCOPY) --redefine-syms=$(XV6_NAMES_FILE) $(ULIB) $@
 
-$(XV6_WEAK_LIBC): $(NEWLIB_STAMP) $(XV6_NAMES_FILE)
-	$(OBJCOPY) --weaken-symbols=$(XV6_NAMES_FILE) $(NEWLIB)/lib/libc.a $@
+$(XV6_LIBC_COPY): $(NEWLIB_STAMP) $(XV6_NAMES_FILE)
+	$(OBJCOPY) --redefine-syms=$(XV6_NAMES_FILE) $(NEWLIB)/lib/libc.a $@
 
-XV6_LINK_DEPS := $(ULIB_CRT0) $(XV6_LIB) $(XV6_WEAK_KITE) $(XV6_WEAK_LIBC) $(ULDSCRIPT) user/user.mk
+XV6_LINK_DEPS := $(ULIB_CRT0) $(XV6_LIB) $(XV6_KITE_COPY) $(XV6_LIBC_COPY) $(ULDSCRIPT) user/user.mk
 
 define XV6_PROG_RULE
 $(XV6_B)/$(1): $(call xv6_objs,$(1)) $$(XV6_LINK_DEPS)
 	$$(CC) $$(ULDFLAGS) -o $$@ $$(ULIB_CRT0) $(call xv6_objs,$(1)) \
-	    -Wl,--start-group $$(XV6_LIB) $$(XV6_WEAK_KITE) $$(XV6_WEAK_LIBC) $$(NEWLIB)/lib/libm.a \
+	    -Wl,--start-group $$(XV6_LIB) $$(XV6_KITE_COPY) $$(XV6_LIBC_COPY) $$(NEWLIB)/lib/libm.a \
 	    $$(ULIBGCC) -Wl,--end-group
 endef
 $(foreach n,$(XV6_NAMES),$(eval $(call XV6_PROG_RULE,$(n))))
