@@ -119,7 +119,9 @@ static int convert(struct out *o, const char *fmt, va_list *ap)
   return 1;
 }
 
-static void vprint(int fd, const char *fmt, va_list ap)
+/* Not in user.h, as in xv6, whose printf.c also defines it globally:
+ * a program may declare it and build its own printf-like functions. */
+void vprintf(int fd, const char *fmt, va_list ap)
 {
   struct out o;
 
@@ -141,7 +143,7 @@ void fprintf(int fd, const char *fmt, ...)
   va_list ap;
 
   va_start(ap, fmt);
-  vprint(fd, fmt, ap);
+  vprintf(fd, fmt, ap);
   va_end(ap);
 }
 
@@ -150,6 +152,6 @@ void printf(const char *fmt, ...)
   va_list ap;
 
   va_start(ap, fmt);
-  vprint(1, fmt, ap);
+  vprintf(1, fmt, ap);
   va_end(ap);
 }
