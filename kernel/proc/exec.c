@@ -75,6 +75,10 @@ static int load_elf(struct procmem *pm, struct inode *ip, const char *name, uint
       return err;
     if (ph.type != ELF_PT_LOAD)
       continue;
+    /* An empty PT_LOAD loads nothing: linkers write one for a segment
+     * that got no sections (the data of a program without globals). */
+    if (ph.memsz == 0 && ph.filesz == 0)
+      continue;
     if ((err = elf_check_segment(&ph, ip->size, USER_BASE, top)) < 0)
       return err;
     if ((err = load_segment(pm, ip, &ph, name)) < 0)
