@@ -3,6 +3,7 @@
 #   make qemu        build everything and boot to a shell (CPUS=3 MEM=128M)
 #   make qemu-gdb    the same, halted, waiting for gdb-multiarch
 #   make test        host unit tests, then the in-QEMU suites
+#   make test-long   the same with the tests that take minutes
 #   make bench       in-QEMU benchmarks
 #   make bootloop    boot N times (N=200) and count the clean boots
 #   make clean       remove build/ (the cached newlib build is kept in build/newlib)
@@ -46,7 +47,7 @@ endif
 
 OPENSBI  := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
 
-.PHONY: all qemu qemu-gdb test bench clean print-gdbport host-test bootloop
+.PHONY: all qemu qemu-gdb test test-long bench clean print-gdbport host-test bootloop
 all: $(B)/kernel $(B)/fs.img
 
 # ---------------------------------------------------------------------------
@@ -142,10 +143,15 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 # ---------------------------------------------------------------------------
-# Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode).
-# badinput runs on a copy of fs.img that fscorrupt has damaged.
+# Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode;
+# LONG=1, or make test-long: also the tests that take minutes, such as
+# filling the 72 MiB disk). badinput runs on a copy of fs.img that
+# fscorrupt has damaged.
 SUITES ?= usertests memtests uaccesstests badinput
-SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)")
+SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)$(if $(LONG), -L)")
+
+test-long:
+	$(MAKE) --no-print-directory test LONG=1
 
 test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \

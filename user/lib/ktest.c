@@ -17,6 +17,7 @@
 
 static const struct ktest_suite *suite;
 static int quick;                /* -q */
+static int longtests;            /* -L */
 static long runner_pid;
 static long test_pid;            /* the current test child */
 static int report_fd = -1;       /* in the test child: the write end of the pipe */
@@ -410,7 +411,7 @@ static int find_test(const char *name)
 
 static int usage(void)
 {
-  fprintf(stderr, "usage: %s [-q] [-l] [-a NAME] [NAME...]\n", suite->name);
+  fprintf(stderr, "usage: %s [-q] [-L] [-l] [-a NAME] [NAME...]\n", suite->name);
   return 2;
 }
 
@@ -428,7 +429,8 @@ static int started_as_suite(int argc, char **argv)
 static void list_tests(void)
 {
   for (int i = 0; i < suite->ntests; i++)
-    printf("%s%s\n", suite->tests[i].name, suite->tests[i].speed == KTEST_SLOW ? " (slow)" : "");
+    printf("%s%s\n", suite->tests[i].name, suite->tests[i].speed == KTEST_SLOW ? " (slow)"
+                                          : suite->tests[i].speed == KTEST_LONG ? " (long)" : "");
 }
 
 /* Mark the tests to run; returns main's exit status, or -1 to go on. */
@@ -439,6 +441,8 @@ static int select_tests(int argc, char **argv)
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-q") == 0) {
       quick = 1;
+    } else if (strcmp(argv[i], "-L") == 0) {
+      longtests = 1;
     } else if (strcmp(argv[i], "-l") == 0) {
       list = 1;
     } else if (strcmp(argv[i], "-a") == 0) {
@@ -463,7 +467,8 @@ static int select_tests(int argc, char **argv)
   if (named && after >= 0 && !suite->names_with_after)
     return usage();
   for (int i = 0; !named && i < suite->ntests; i++)
-    selected[i] = !(quick && suite->tests[i].speed == KTEST_SLOW);
+    selected[i] = suite->tests[i].speed == KTEST_LONG ? longtests && !quick
+                : !(quick && suite->tests[i].speed == KTEST_SLOW);
   for (int i = 0; i <= after; i++)
     selected[i] = 0;
   return -1;

@@ -27,7 +27,10 @@
  *   SUITE            run every test
  *   SUITE -q         quick: skip the tests marked KTEST_SLOW (tests may ask
  *                    ktest_quick() and use smaller counts)
- *   SUITE -l         list the test names, one a line, " (slow)" after slow ones
+ *   SUITE -L         long: also run the tests marked KTEST_LONG, which are
+ *                    otherwise skipped (make test-long)
+ *   SUITE -l         list the test names, one a line, " (slow)" or " (long)"
+ *                    after those
  *   SUITE NAME...    run only the named tests, slow or not
  *   SUITE -a NAME    run the tests that come after NAME in the table (the
  *                    harness goes on this way after a test hung or
@@ -55,6 +58,7 @@
 enum ktest_speed {
   KTEST_NORMAL = 0,
   KTEST_SLOW = 1,       /* skipped by -q */
+  KTEST_LONG = 2,       /* minutes: run only with -L (make test-long) or by name */
 };
 
 struct ktest {
