@@ -502,6 +502,9 @@ int ktest_main(int argc, char **argv, const struct ktest_suite *s)
     else
       failed++;
   }
+  /* xv6's grading scripts look for this line (xv6's usertests prints it). */
+  if (failed == 0)
+    printf("ALL TESTS PASSED\n");
   printf("%s: %d passed, %d failed\n", suite->name, passed, failed);
   fflush(stdout);
   return failed ? 1 : 0;
