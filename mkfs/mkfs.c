@@ -5,7 +5,8 @@
  *
  * IMG gets KITE_FSSIZE blocks, a root directory, and each FILE copied
  * into / under its base name (a leading '_' is dropped, so build/_sh
- * becomes /sh). Any problem is fatal: a clear message and exit status 1.
+ * becomes /sh). Any problem is fatal: a clear message and exit status 1;
+ * so is a default image without room for a file of KITE_MAXFILE blocks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,11 @@
 #include <kite/errno.h>
 #include "fslib.h"
 #include "param.h"
+
+/* The blocks a file of KITE_MAXFILE blocks takes: its data, the
+ * single-indirect block, the double-indirect block and the blocks it
+ * points to. */
+#define MKFS_MAXFILE_FOOTPRINT (KITE_MAXFILE + 1 + 1 + KITE_NINDIRECT)
 
 /* The kernel's log needs a header plus LOGSIZE blocks (kernel/param.h). */
 _Static_assert(KITE_LOGBLOCKS >= LOGSIZE + 1, "KITE_LOGBLOCKS too small for the kernel's log");
@@ -106,6 +112,12 @@ static uint32_t used_data_blocks(const struct fsimg *fs)
   return n;
 }
 
+/* Does the image have room for one more file of KITE_MAXFILE blocks? */
+int mkfs_room_for_maxfile(const struct fsimg *fs)
+{
+  return fs->sb.nblocks - used_data_blocks(fs) >= MKFS_MAXFILE_FOOTPRINT;
+}
+
 static void print_layout(const struct fsimg *fs, const char *img, int nfiles, FILE *out)
 {
   const struct kite_superblock *sb = &fs->sb;
@@ -135,6 +147,16 @@ int mkfs_build(const char *img, const struct fslayout *lay, int nfiles, char *co
       remove(img);
       return 1;
     }
+  }
+  /* The default image must have room left for a file of KITE_MAXFILE
+   * blocks: xv6's tests write one (and fill the disk after it). */
+  if (lay == &fslib_default_layout && !mkfs_room_for_maxfile(&fs)) {
+    fprintf(errout, "mkfs: %s: %u data blocks free, a file of KITE_MAXFILE blocks needs %u: "
+            "raise KITE_FSSIZE in include/kite/fs.h\n", img,
+            fs.sb.nblocks - used_data_blocks(&fs), (unsigned)MKFS_MAXFILE_FOOTPRINT);
+    fslib_free(&fs);
+    remove(img);
+    return 1;
   }
   if (fslib_save(&fs, img) < 0) {
     fprintf(errout, "mkfs: %s: cannot write the image\n", img);

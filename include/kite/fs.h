@@ -75,7 +75,10 @@ struct kite_dirent {
 /* Device major numbers. */
 #define KITE_CONSOLE_MAJOR 1
 
-#define KITE_FSSIZE     8192    /* blocks in the default fs.img (8 MiB) */
+/* Blocks in the default fs.img (72 MiB): enough for a file of
+ * KITE_MAXFILE blocks besides every program (xv6's tests write one);
+ * mkfs refuses to build a default image that has not that much room. */
+#define KITE_FSSIZE     73728
 #define KITE_NINODES    400
 #define KITE_LOGBLOCKS  31      /* header + LOGSIZE data blocks */
 

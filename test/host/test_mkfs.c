@@ -89,7 +89,7 @@ TEST(layout)
   CHECK_EQ(fs.sb.inodestart, 2 + KITE_LOGBLOCKS);
   CHECK_EQ(fs.sb.ninodes, KITE_NINODES);
   CHECK_EQ(fs.sb.bmapstart, fs.sb.inodestart + (KITE_NINODES + KITE_IPB - 1) / KITE_IPB);
-  CHECK_EQ(fslib_datastart(&fs), fs.sb.bmapstart + 1);
+  CHECK_EQ(fslib_datastart(&fs), fs.sb.bmapstart + (KITE_FSSIZE + KITE_BPB - 1) / KITE_BPB);
   CHECK_EQ(fs.sb.nblocks, KITE_FSSIZE - fslib_datastart(&fs));
   CHECK(sb_check(&fs.sb, fs.nblocks, LOGSIZE + 1) == NULL);
   /* Metadata is marked used, the first data block is the root's. */
@@ -191,6 +191,32 @@ TEST(mkfs_errors)
   struct fslayout tiny = { .size = 200, .ninodes = 16, .nlog = KITE_LOGBLOCKS };
   char *big[] = { make_file("big", 200 * 1024, 0) };
   CHECK_EQ(mkfs_build(img, &tiny, 1, big, devnull, devnull), 1);
+  free(img);
+}
+
+/* The default image keeps room for a file of KITE_MAXFILE blocks: mkfs
+ * refuses files that would take it, and builds one that leaves it. */
+TEST(default_room_for_maxfile)
+{
+  char *img = strdup(img_path("room.img"));
+  uint32_t footprint = KITE_MAXFILE + 2 + KITE_NINDIRECT;
+  uint32_t spare = KITE_FSSIZE - 2 - KITE_LOGBLOCKS - 64 - footprint;   /* about, in blocks */
+  struct fsimg fs;
+  const char *why;
+
+  char *fits[] = { make_file("fits", (spare - 200) * (size_t)KITE_BSIZE, 4) };
+  CHECK_EQ(mkfs_build(img, &fslib_default_layout, 1, fits, devnull, devnull), 0);
+  CHECK_EQ(fslib_load(&fs, img, &why), 0);
+  CHECK(mkfs_room_for_maxfile(&fs));
+  CHECK(fs.sb.nblocks - used_data_blocks(&fs) < footprint + 400);
+  fslib_free(&fs);
+  char *toobig[] = { make_file("toobig", (spare + 200) * (size_t)KITE_BSIZE, 5) };
+  CHECK_EQ(mkfs_build(img, &fslib_default_layout, 1, toobig, devnull, devnull), 1);
+  CHECK(access(img, F_OK) != 0);
+  /* Only the default layout carries the rule. */
+  struct fslayout small = { .size = 2000, .ninodes = 16, .nlog = KITE_LOGBLOCKS };
+  char *one[] = { make_file("one", 1000, 6) };
+  CHECK_EQ(mkfs_build(img, &small, 1, one, devnull, devnull), 0);
   free(img);
 }
 
@@ -391,6 +417,7 @@ int main(void)
   RUN(contents);
   RUN(fsck_clean);
   RUN(mkfs_errors);
+  RUN(default_room_for_maxfile);
   RUN(fsck_bad_magic);
   RUN(fsck_bad_regions);
   RUN(fsck_block_out_of_range);
