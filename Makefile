@@ -13,7 +13,8 @@
 
 B        := build
 CPUS     ?= 3
-MEM      ?= 128M
+MEM_DEFAULT := 128M
+MEM      ?= $(MEM_DEFAULT)
 DEBUG    ?= 1
 ASLR     ?= 1
 

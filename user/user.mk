@@ -168,3 +168,8 @@ xv6progs: $(XV6_PROGS)
 .SECONDARY: $(XV6_LIB_OBJS) $(foreach n,$(XV6_NAMES),$(call xv6_objs,$(n)))
 
 -include $(wildcard $(XV6_OBJ)/*.d $(XV6_OBJ)/*/*.d)
+
+# test/host/test_xv6abi.c compiles the compatibility headers with the xv6
+# world's compiler and flags, and checks PHYSTOP against make qemu's MEM.
+$(B)/host/test_xv6abi: HOST_CFLAGS += -DXV6_CC='"$(CC) $(filter-out -MD,$(XV6_CFLAGS))"' \
+                                       -DKITE_DEFAULT_MEM_MB=$(patsubst %M,%,$(MEM_DEFAULT))
