@@ -245,10 +245,8 @@ SAME(PHYSTOP, 0x80000000L + KITE_DEFAULT_MEM_MB * 1024L * 1024);   /* make qemu'
 #endif
 
 /* kernel/vm.h, kernel/file.h */
-#ifdef KITE_SBRK_EAGER
 SAME(SBRK_EAGER, KITE_SBRK_EAGER);
 SAME(SBRK_LAZY, KITE_SBRK_LAZY);
-#endif
 SAME(CONSOLE, KITE_CONSOLE_MAJOR);
 
 /* kernel/syscall.h, after <kite/syscall.h>'s names are kept */

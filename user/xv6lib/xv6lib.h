@@ -36,12 +36,6 @@ static inline int xv6_result(long r)
   return xv6_is_error(r) ? -1 : (int)r;
 }
 
-/* The team's sbrk ABI: SYS_sbrk(increment, type). */
-#ifndef KITE_SBRK_EAGER
-#define KITE_SBRK_EAGER 1
-#define KITE_SBRK_LAZY  2
-#endif
-
 /* May the program write [p, p + n)? Asked of Kite's mapping list, so a
  * library call that fills a caller's record can fail as xv6's kernel
  * does (-1) instead of faulting in the program. */
