@@ -147,8 +147,9 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 # Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode;
 # LONG=1, or make test-long: also the tests that take minutes, such as
 # filling the 72 MiB disk). badinput runs on a copy of fs.img that
-# fscorrupt has damaged.
-SUITES ?= usertests memtests uaccesstests badinput
+# fscorrupt has damaged. xv6compat (user/xv6/xv6compat/) tests xv6's user
+# API as xv6 programs see it.
+SUITES ?= usertests memtests uaccesstests badinput xv6compat
 SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)$(if $(LONG), -L)")
 
 test-long:

@@ -25,6 +25,7 @@ static const struct xtest **xt_tests;   /* every test, in order */
 static int xt_ntests;
 
 static int quick;
+static int longtests;              /* -L */
 static int report_fd = -1;       /* in a test child: the pipe's write end */
 static int test_pid;             /* the current test child */
 static long base_nproc;
@@ -187,7 +188,7 @@ static int find(const char *name)
 
 static int usage(void)
 {
-  fprintf(2, "usage: xv6compat [-q] [-l] [-a NAME] [NAME...]\n");
+  fprintf(2, "usage: xv6compat [-q] [-L] [-l] [-a NAME] [NAME...]\n");
   return 2;
 }
 
@@ -199,9 +200,12 @@ static int select_tests(int argc, char **argv, char *selected)
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-q") == 0) {
       quick = 1;
+    } else if (strcmp(argv[i], "-L") == 0) {
+      longtests = 1;
     } else if (strcmp(argv[i], "-l") == 0) {
       for (int t = 0; t < xt_ntests; t++)
-        printf("%s%s\n", xt_tests[t]->name, xt_tests[t]->speed == XT_SLOW ? " (slow)" : "");
+        printf("%s%s\n", xt_tests[t]->name, xt_tests[t]->speed == XT_SLOW ? " (slow)"
+                                           : xt_tests[t]->speed == XT_LONG ? " (long)" : "");
       return 0;
     } else if (strcmp(argv[i], "-a") == 0) {
       if (++i >= argc || (after = find(argv[i])) < 0)
@@ -217,7 +221,8 @@ static int select_tests(int argc, char **argv, char *selected)
     }
   }
   for (int t = 0; !named && t < xt_ntests; t++)
-    selected[t] = !(quick && xt_tests[t]->speed == XT_SLOW);
+    selected[t] = xt_tests[t]->speed == XT_LONG ? longtests && !quick
+                : !(quick && xt_tests[t]->speed == XT_SLOW);
   for (int t = 0; t <= after; t++)
     selected[t] = 0;
   return -1;

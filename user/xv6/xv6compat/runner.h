@@ -6,9 +6,10 @@
  *   test NAME: OK | FAIL reason       one line per test
  *   xv6compat: N passed, N failed
  *
- * Flags: -q (skip slow tests), -l (list the tests), -a NAME (run the
- * tests after NAME: the harness resumes there after a crash), NAME...
- * (run only those).
+ * Flags: -q (skip slow tests), -L (also run the long ones, which take
+ * minutes: make test-long), -l (list the tests), -a NAME (run the tests
+ * after NAME: the harness resumes there after a crash), NAME... (run
+ * only those, whatever their speed).
  *
  * Each test runs in a child of its own. A failed check in the test child
  * writes "line N: what" into a pipe to the runner and exits with
@@ -25,7 +26,7 @@
 #define XT_FAIL_STATUS  77        /* test child: a reason is in the pipe */
 #define XT_CHILD_FAIL   10000     /* + line: a process a test forked failed a check */
 
-enum xt_speed { XT_NORMAL, XT_SLOW };
+enum xt_speed { XT_NORMAL, XT_SLOW, XT_LONG };
 
 struct xtest {
   const char *name;

@@ -390,6 +390,110 @@ static void t_root_files(void)
   }
 }
 
+/* Files until the inodes run out: the create that fails leaves nothing
+ * behind, and once they are removed files can be made again. */
+static void t_out_of_inodes(void)
+{
+  enum { MAX = 1024 };
+  char name[8];
+  int n, fd;
+
+  CHECK_EQ(mkdir("xino"), 0);
+  CHECK_EQ(chdir("xino"), 0);
+  for (n = 0; n < MAX; n++) {
+    name[0] = 'i';
+    name[1] = '0' + n / 100;
+    name[2] = '0' + n / 10 % 10;
+    name[3] = '0' + n % 10;
+    name[4] = 0;
+    if ((fd = open(name, O_CREATE | O_RDWR)) < 0)
+      break;
+    close(fd);
+  }
+  CHECK(n > 100 && n < MAX);
+  CHECK_EQ(open(name, O_RDONLY), -1);               /* no half-made entry */
+  CHECK_EQ(mkdir("more"), -1);
+  struct stat st;
+  CHECK_EQ(stat(".", &st), 0);
+  CHECK_EQ(st.size % sizeof(struct dirent), 0);
+  for (int i = 0; i < n; i++) {
+    name[0] = 'i';
+    name[1] = '0' + i / 100;
+    name[2] = '0' + i / 10 % 10;
+    name[3] = '0' + i % 10;
+    CHECK_EQ(unlink(name), 0);
+  }
+  make_file(__LINE__, "again", "x");
+  CHECK_EQ(unlink("again"), 0);
+  CHECK_EQ(chdir(".."), 0);
+  CHECK_EQ(unlink("xino"), 0);
+}
+
+/* Fill the disk with files of MAXFILE blocks (xv6's diskfull): writes
+ * then fail, small creations fail once no block is left for the
+ * directory, reading and deleting still work, and the space comes back. */
+static void t_disk_full(void)
+{
+  static char block[BSIZE];
+  char name[8] = "xfull0";
+  int files, done = 0;
+
+  memset(block, 'F', sizeof block);
+  for (files = 0; !done && files < 9; files++) {
+    name[5] = '0' + files;
+    int fd = open(name, O_CREATE | O_RDWR | O_TRUNC);
+    if (fd < 0)
+      break;
+    for (int i = 0; i < MAXFILE; i++)
+      if (write(fd, block, BSIZE) != BSIZE) {
+        done = 1;
+        break;
+      }
+    close(fd);
+  }
+  CHECK(done);
+  CHECK(files >= 2);                                /* one whole MAXFILE file fit */
+  struct stat st;
+  CHECK_EQ(stat("xfull0", &st), 0);
+  CHECK_EQ(st.size, (uint64)MAXFILE * BSIZE);
+  int made = 0;
+  for (int i = 0; i < 128; i++) {
+    char small[8] = "xzz000";
+    small[3] = '0' + i / 100;
+    small[4] = '0' + i / 10 % 10;
+    small[5] = '0' + i % 10;
+    int fd = open(small, O_CREATE | O_RDWR);
+    if (fd < 0)
+      break;
+    made++;
+    CHECK_EQ(write(fd, "x", 1), -1);                /* no block for the data */
+    close(fd);
+  }
+  CHECK(made < 128);                                /* the directory could not grow */
+  CHECK_EQ(mkdir("xfulldir"), -1);
+  char got[BSIZE];
+  int fd = open("xfull0", O_RDONLY);
+  CHECK_EQ(read(fd, got, BSIZE), BSIZE);
+  CHECK_EQ(got[BSIZE - 1], 'F');
+  close(fd);
+  for (int i = 0; i < made; i++) {
+    char small[8] = "xzz000";
+    small[3] = '0' + i / 100;
+    small[4] = '0' + i / 10 % 10;
+    small[5] = '0' + i % 10;
+    CHECK_EQ(unlink(small), 0);
+  }
+  for (int f = 0; f < files; f++) {
+    name[5] = '0' + f;
+    CHECK_EQ(unlink(name), 0);
+  }
+  fd = open("xfull0", O_CREATE | O_RDWR);
+  for (int i = 0; i < 1024; i++)
+    CHECK_EQ(write(fd, block, BSIZE), BSIZE);
+  close(fd);
+  CHECK_EQ(unlink("xfull0"), 0);
+}
+
 const struct xtest xt_file_tests[] = {
   { "open_flags",        t_open_flags,        XT_NORMAL },
   { "read_write",        t_read_write,        XT_NORMAL },
@@ -402,5 +506,7 @@ const struct xtest xt_file_tests[] = {
   { "mknod_console",     t_mknod_console,     XT_NORMAL },
   { "concurrent_create", t_concurrent_create, XT_NORMAL },
   { "root_files",        t_root_files,        XT_NORMAL },
+  { "out_of_inodes",     t_out_of_inodes,     XT_NORMAL },
+  { "disk_full",         t_disk_full,         XT_LONG },
   { 0, 0, 0 },
 };
