@@ -272,11 +272,17 @@ int kwait(uaddr_t status)
   }
 }
 
+/* A zombie is still a process until its parent reaps it: killing it
+ * succeeds (as in POSIX, Linux and xv6) and changes nothing. */
 int kkill(int pid)
 {
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
     acquire(&p->lock);
-    if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE) {
+    if (p->pid == pid && p->state == ZOMBIE) {
+      release(&p->lock);
+      return 0;
+    }
+    if (p->pid == pid && p->state != UNUSED) {
       p->killed = 1;
       if (p->state == SLEEPING)
         p->state = RUNNABLE;               /* so it notices */
