@@ -204,6 +204,90 @@ static void t_sbrk_fork(void)
   CHECK_EQ(sbrk(0), a + 10 * PGSIZE);
 }
 
+/* Copy-on-write under pressure (the cow lab's tests, in our words):
+ * with two thirds of free memory on the heap fork still works, since
+ * nothing is copied until written; every page is freed afterwards. */
+static void t_cow_big_fork(void)
+{
+  for (int round = 0; round < 2; round++) {
+    long pages = xt_free_pages() * 2 / 3;
+    char *p = sbrk((int)(pages * PGSIZE));
+    int pid;
+
+    int me = getpid();
+
+    CHECK(p != SBRK_ERROR);
+    for (long i = 0; i < pages; i++)
+      *(int *)(p + i * PGSIZE) = me;
+    if ((pid = XFORK()) == 0) {
+      CHILD_CHECK(*(int *)(p + (pages / 2) * PGSIZE) == me);
+      exit(0);
+    }
+    CHECK_EXIT(pid, 0);
+    CHECK(sbrk(-(int)(pages * PGSIZE)) != SBRK_ERROR);
+  }
+}
+
+/* Three processes write a quarter of memory shared copy-on-write: more
+ * than there is, were the copies not freed as they go. */
+static void t_cow_three(void)
+{
+  long pages = xt_free_pages() / 4;
+  char *p = sbrk((int)(pages * PGSIZE));
+  int pid1, me = getpid();
+
+  CHECK(p != SBRK_ERROR);
+  for (long i = 0; i < pages; i++)
+    *(int *)(p + i * PGSIZE) = me;
+  if ((pid1 = XFORK()) == 0) {
+    int pid2 = fork();
+    CHILD_CHECK(pid2 >= 0);
+    if (pid2 == 0) {
+      for (long i = 0; i < pages * 4 / 5; i++)
+        *(int *)(p + i * PGSIZE) = getpid();
+      for (long i = 0; i < pages * 4 / 5; i++)
+        CHILD_CHECK(*(int *)(p + i * PGSIZE) == getpid());
+      exit(0);
+    }
+    for (long i = 0; i < pages / 2; i++)
+      *(int *)(p + i * PGSIZE) = 9999;
+    CHILD_CHECK(wait(0) == pid2);
+    exit(0);
+  }
+  for (long i = 0; i < pages; i++)
+    *(int *)(p + i * PGSIZE) = me + 1;
+  CHECK_EXIT(pid1, 0);
+  for (long i = 0; i < pages; i++)
+    if (*(int *)(p + i * PGSIZE) != me + 1)
+      xt_fail(__LINE__, "page %ld changed under the parent", i);
+  CHECK(sbrk(-(int)(pages * PGSIZE)) != SBRK_ERROR);
+}
+
+/* The kernel writing into a copy-on-write page (read() from a pipe)
+ * copies it first: the child's read does not reach the parent. */
+static void t_cow_copyout(void)
+{
+  static char buf[PGSIZE];
+  int p[2];
+
+  buf[0] = 99;
+  for (int i = 0; i < 4; i++) {
+    CHECK_EQ(pipe(p), 0);
+    int pid = XFORK();
+    if (pid == 0) {
+      pause(1);
+      CHILD_CHECK(read(p[0], buf, sizeof i) == sizeof i);
+      CHILD_CHECK(*(int *)buf == i);
+      exit(0);
+    }
+    CHECK_EQ(write(p[1], &i, sizeof i), sizeof i);
+    CHECK_EXIT(pid, 0);
+    close(p[0]);
+    close(p[1]);
+  }
+  CHECK_EQ(buf[0], 99);
+}
+
 static void t_malloc_basic(void)
 {
   enum { N = 100 };
@@ -279,6 +363,9 @@ const struct xtest xt_mem_tests[] = {
   { "sbrk_negative",     t_sbrk_negative,     XT_NORMAL },
   { "sbrk_contiguous",   t_sbrk_contiguous,   XT_NORMAL },
   { "sbrk_fork",         t_sbrk_fork,         XT_NORMAL },
+  { "cow_big_fork",      t_cow_big_fork,      XT_NORMAL },
+  { "cow_three",         t_cow_three,         XT_NORMAL },
+  { "cow_copyout",       t_cow_copyout,       XT_NORMAL },
   { "malloc_basic",      t_malloc_basic,      XT_NORMAL },
   { "malloc_exhaust",    t_malloc_exhaust,    XT_NORMAL },
   { 0, 0, 0 },
