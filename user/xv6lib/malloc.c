@@ -24,9 +24,11 @@ union header {
 };
 
 #define UNIT          sizeof(union header)
-#define GROW_UNITS    4096                  /* grow the heap 64 KiB at a time */
+#define GROW_UNITS    4096                  /* grow the heap at least 64 KiB at a time */
+#define GROW_MAX      (1UL << 27)           /* ... and at most 128 MiB (sbrk takes an int) */
 
 static union header *freelist;              /* lowest free block, or 0 */
+static uint64 heap_units;                   /* units sbrk has given malloc */
 
 /* Put block b on the free list, merging it with the blocks it touches. */
 static void release(union header *b)
@@ -53,22 +55,36 @@ static void release(union header *b)
   }
 }
 
-/* Give the heap at least `units` more units; 0 if the kernel refuses. */
+/*
+ * Give the heap at least `units` more units; 0 if the kernel refuses.
+ * The step grows with the heap (an eighth of it), so a program that
+ * mallocs a lot makes few sbrk calls; when memory is short the step
+ * halves until it fits, down to exactly what this request needs, so
+ * malloc fails only when that much cannot be had.
+ */
 static int grow(uint64 units)
 {
-  uint64 want = units < GROW_UNITS ? GROW_UNITS : units;
+  uint64 want = heap_units / 8;
   char *p = SBRK_ERROR;
 
-  if (want * UNIT < 0x7fffffff)
-    p = sbrk((int)(want * UNIT));
-  if (p == SBRK_ERROR && want != units && units * UNIT < 0x7fffffff) {
-    want = units;                 /* the big step failed: try just enough */
-    p = sbrk((int)(want * UNIT));
+  if (want < GROW_UNITS)
+    want = GROW_UNITS;
+  if (want > GROW_MAX / UNIT)
+    want = GROW_MAX / UNIT;
+  if (units * UNIT > 0x7fffffff)
+    return 0;
+  for (;;) {
+    if (want < units)
+      want = units;
+    if ((p = sbrk((int)(want * UNIT))) != SBRK_ERROR || want == units)
+      break;
+    want /= 2;
   }
   if (p == SBRK_ERROR)
     return 0;
   union header *b = (union header *)p;
   b->h.units = want;
+  heap_units += want;
   release(b);
   return 1;
 }
