@@ -506,7 +506,7 @@ const struct xtest xt_file_tests[] = {
   { "mknod_console",     t_mknod_console,     XT_NORMAL },
   { "concurrent_create", t_concurrent_create, XT_NORMAL },
   { "root_files",        t_root_files,        XT_NORMAL },
-  { "out_of_inodes",     t_out_of_inodes,     XT_NORMAL },
+  { "out_of_inodes",     t_out_of_inodes,     XT_LONG },
   { "disk_full",         t_disk_full,         XT_LONG },
   { 0, 0, 0 },
 };

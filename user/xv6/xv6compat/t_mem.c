@@ -63,6 +63,7 @@ static void t_sbrk_eager(void)
   CHECK_EQ(sbrk(-N * PGSIZE), a + N * PGSIZE);
   CHECK(xt_free_pages() >= before);
   /* sys_sbrk(n, SBRK_EAGER) is sbrk(n). */
+  before = xt_free_pages();
   CHECK_EQ(sys_sbrk(N * PGSIZE, SBRK_EAGER), a);
   CHECK(before - xt_free_pages() >= N);
   CHECK_EQ(sys_sbrk(-N * PGSIZE, SBRK_EAGER), a + N * PGSIZE);
