@@ -338,7 +338,7 @@ static void t_mknod_console(void)
 /* Several processes creating and deleting files in one directory. */
 static void t_concurrent_create(void)
 {
-  enum { NCHILD = 4, N = 20 };
+  enum { NCHILD = 4, N = 10 };
   char name[4];
   int pids[NCHILD];
 
