@@ -46,5 +46,6 @@
 #define SYS_mmaps       32
 #define SYS_faultinject 33
 #define SYS_bench       34
+#define SYS_hartreenter 35
 
 #endif
