@@ -146,7 +146,7 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 # ---------------------------------------------------------------------------
 # Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode;
 # LONG=1, or make test-long: also the tests that take minutes, such as
-# filling the 72 MiB disk). badinput runs on a copy of fs.img that
+# filling the 72 MiB disk, each allowed 30 minutes without output). badinput runs on a copy of fs.img that
 # fscorrupt has damaged. xv6compat (user/xv6/xv6compat/) tests xv6's user
 # API as xv6 programs see it.
 SUITES ?= usertests memtests uaccesstests badinput xv6compat
@@ -158,7 +158,7 @@ test-long:
 test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
 	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
-	        --prepare-image "badinput=$(B)/fscorrupt" $(SUITE_ARGS)
+	        --prepare-image "badinput=$(B)/fscorrupt" $(if $(LONG),--test-timeout 1800) $(SUITE_ARGS)
 
 # Benchmarks run on a kernel built without the debug-build invariant checks
 # (in build/bench/, sharing the cached newlib). They print a table of

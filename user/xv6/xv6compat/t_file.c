@@ -434,7 +434,8 @@ static void t_out_of_inodes(void)
  * directory, reading and deleting still work, and the space comes back. */
 static void t_disk_full(void)
 {
-  static char block[BSIZE];
+  enum { CHUNK = 8 };                               /* blocks a write */
+  static char block[CHUNK * BSIZE];
   char name[8] = "xfull0";
   int files, done = 0;
 
@@ -444,11 +445,13 @@ static void t_disk_full(void)
     int fd = open(name, O_CREATE | O_RDWR | O_TRUNC);
     if (fd < 0)
       break;
-    for (int i = 0; i < MAXFILE; i++)
-      if (write(fd, block, BSIZE) != BSIZE) {
+    for (int i = 0; i < MAXFILE; i += CHUNK) {
+      int n = (MAXFILE - i < CHUNK ? MAXFILE - i : CHUNK) * BSIZE;
+      if (write(fd, block, n) != n) {
         done = 1;
         break;
       }
+    }
     close(fd);
   }
   CHECK(done);
@@ -488,8 +491,8 @@ static void t_disk_full(void)
     CHECK_EQ(unlink(name), 0);
   }
   fd = open("xfull0", O_CREATE | O_RDWR);
-  for (int i = 0; i < 1024; i++)
-    CHECK_EQ(write(fd, block, BSIZE), BSIZE);
+  for (int i = 0; i < 128; i++)
+    CHECK_EQ(write(fd, block, sizeof block), sizeof block);
   close(fd);
   CHECK_EQ(unlink("xfull0"), 0);
 }
