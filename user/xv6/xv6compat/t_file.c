@@ -209,6 +209,37 @@ static void t_fstat_types(void)
   CHECK_EQ(unlink("xst"), 0);
 }
 
+/* A file into the single- and double-indirect blocks, written and read
+ * back through xv6's calls. */
+static void t_big_file(void)
+{
+  enum { BLOCKS = NDIRECT + NINDIRECT + 40, CHUNK = 8 };
+  static int block[CHUNK * BSIZE / sizeof(int)];
+  struct stat st;
+  int fd, n;
+
+  fd = open("xbig", O_CREATE | O_RDWR | O_TRUNC);
+  CHECK(fd >= 0);
+  for (int b = 0; b < BLOCKS; b += CHUNK) {
+    for (int k = 0; k < CHUNK; k++)
+      block[k * BSIZE / sizeof(int)] = b + k;
+    CHECK_EQ(write(fd, block, sizeof block), sizeof block);
+  }
+  CHECK_EQ(fstat(fd, &st), 0);
+  n = (BLOCKS + CHUNK - 1) / CHUNK * CHUNK;
+  CHECK_EQ(st.size, (uint64)n * BSIZE);
+  close(fd);
+  fd = open("xbig", O_RDONLY);
+  for (int b = 0; b < n; b++) {
+    CHECK_EQ(read(fd, block, BSIZE), BSIZE);
+    if (block[0] != b)
+      xt_fail(__LINE__, "block %d holds %d", b, block[0]);
+  }
+  CHECK_EQ(read(fd, block, BSIZE), 0);
+  close(fd);
+  CHECK_EQ(unlink("xbig"), 0);
+}
+
 /* A directory reads as struct dirent records: the ones of xv6's ls. */
 static void t_dirent(void)
 {
@@ -286,6 +317,17 @@ static void t_link_unlink(void)
   close(fd);
   CHECK_EQ(unlink("."), -1);
   CHECK_EQ(unlink(".."), -1);
+  /* Kernel and impossible addresses as names fail; nothing is made. */
+  make_file(__LINE__, "xl1", "hi");
+  CHECK_EQ(link("xl1", (char *)0x80000000L), -1);
+  CHECK_EQ(link((char *)0xffffffffffffffffL, "xl2"), -1);
+  CHECK_EQ(open((char *)0x3fffffe000L, O_CREATE | O_RDWR), -1);
+  CHECK_EQ(unlink((char *)0x4000000000L), -1);
+  CHECK_EQ(mkdir((char *)0x80200000L), -1);
+  CHECK_EQ(chdir((char *)0), -1);
+  CHECK_EQ(stat("xl1", &st), 0);
+  CHECK_EQ(st.nlink, 1);
+  CHECK_EQ(unlink("xl1"), 0);
 }
 
 static void t_mkdir_chdir(void)
@@ -502,6 +544,7 @@ const struct xtest xt_file_tests[] = {
   { "read_write",        t_read_write,        XT_NORMAL },
   { "pipe",              t_pipe,              XT_NORMAL },
   { "dup",               t_dup,               XT_NORMAL },
+  { "big_file",          t_big_file,          XT_NORMAL },
   { "fstat_types",       t_fstat_types,       XT_NORMAL },
   { "dirent",            t_dirent,            XT_NORMAL },
   { "link_unlink",       t_link_unlink,       XT_NORMAL },

@@ -183,7 +183,7 @@ static void t_kill_bad(void)
 }
 
 /* The arguments an exec'd program gets, as the +args helper prints them. */
-static void exec_output(int line, char **argv, const char *want)
+static void exec_output(int line, const char *path, char **argv, const char *want)
 {
   char got[512];
   int p[2], pid, n = 0, r;
@@ -195,7 +195,7 @@ static void exec_output(int line, char **argv, const char *want)
     dup(p[1]);
     close(p[0]);
     close(p[1]);
-    exec(SELF, argv);
+    exec(path, argv);
     exit(XT_CHILD_FAIL + __LINE__);
   }
   close(p[1]);
@@ -214,8 +214,12 @@ static void t_exec_args(void)
   char *a1[] = { "xv6compat", "+args", 0 };
   char *a2[] = { "argv0 can be anything", "+args", "one", "two words", "", "x", 0 };
 
-  exec_output(__LINE__, a1, "2 [xv6compat]9 [+args]5 end\n");
-  exec_output(__LINE__, a2, "6 [argv0 can be anything]21 [+args]5 [one]3 [two words]9 []0 [x]1 end\n");
+  char *a3[] = { "echo", "from", "a Kite program", 0 };
+
+  exec_output(__LINE__, SELF, a1, "2 [xv6compat]9 [+args]5 end\n");
+  exec_output(__LINE__, SELF, a2, "6 [argv0 can be anything]21 [+args]5 [one]3 [two words]9 []0 [x]1 end\n");
+  /* xv6 programs and Kite's own exec each other (echo is Kite's). */
+  exec_output(__LINE__, "/echo", a3, "from a Kite program\n");
 }
 
 /* MAXARG arguments fit (the NULL after them too); one more does not. */
