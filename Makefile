@@ -117,9 +117,16 @@ $(B)/README: README.md
 	@mkdir -p $(dir $@)
 	cp $< $@
 
+# The image is rebuilt when the set of programs changes too (a program
+# added to or removed from user/xv6/), not only when one of them does.
+IMAGE_LIST := $(B)/fs.list
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(B) && (echo '$(IMAGE_PROGS)' | cmp -s - $(IMAGE_LIST) || echo '$(IMAGE_PROGS)' > $(IMAGE_LIST)))
+endif
+
 # The bad ELF files are listed by the shell's glob when the rule runs: the
 # directory may not exist yet when make reads this file.
-$(B)/fs.img: $(B)/mkfs $(IMAGE_PROGS) README.md $(B)/README $(BADELF_STAMP)
+$(B)/fs.img: $(B)/mkfs $(IMAGE_PROGS) README.md $(B)/README $(BADELF_STAMP) $(IMAGE_LIST)
 	$(B)/mkfs $@ README.md $(B)/README $(IMAGE_PROGS) $(B)/badelf/*elf-*
 
 # ---------------------------------------------------------------------------
