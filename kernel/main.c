@@ -73,7 +73,6 @@ void kmain_secondary(uint64 hartid)
     ;
   __sync_synchronize();
   cpus[hartid].hartid = hartid;
-  cpus[hartid].timer_off = 0;      /* trap_init_hart() arms the timer */
   kvm_init_hart();
   trap_init_hart();
   plic_init_hart();

@@ -36,6 +36,9 @@ struct kite_sysinfo {
   uint64_t uptime_ticks; /* timer ticks since boot */
   uint64_t ticks_per_sec;
   uint64_t timebase;     /* rdtime counts per second (SYS_bench results too) */
+  uint64_t harts;        /* harts Kite schedules processes on */
+  uint64_t timer_intrs;  /* timer interrupts taken, all harts, since boot */
+  uint64_t ipi_wakeups;  /* times an idle hart was woken from wfi by an IPI */
 };
 
 #endif

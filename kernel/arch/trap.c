@@ -9,7 +9,7 @@
 #include "arch/trap.h"
 #include "arch/riscv.h"
 #include "arch/memlayout.h"
-#include "arch/sbi.h"
+#include "arch/timer.h"
 #include "drivers/platform.h"
 #include "drivers/plic.h"
 #include "proc/proc.h"
@@ -19,73 +19,37 @@
 #include "lib/printf.h"
 #include "lib/backtrace.h"
 
-struct spinlock tickslock;
-uint64 ticks;
-
 extern char trampoline[], uservec[], userret[];
 extern void kernelvec(void);
-extern volatile int panicked;
 
 void trap_init(void)
 {
-  initlock(&tickslock, "time");
-}
-
-static void timer_arm(void)
-{
-  uint64 next = r_time() + platform.timebase / KITE_HZ;
-  if (platform.has_sstc)
-    csr_write(0x14D, next);            /* stimecmp */
-  else
-    sbi_set_timer(next);
+  timer_init();
 }
 
 void trap_init_hart(void)
 {
   csr_write(stvec, (uint64)kernelvec);
   csr_write(scounteren, SCOUNTEREN_TM);   /* user programs may read the timer */
+  timer_init_hart();                      /* off until there is a slice or a deadline */
   csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
-  timer_arm();
 }
 
-static void timer_stop(void)
+/* Another hart panicked: stop this one for good. With every source off
+ * in sie, a pending interrupt cannot end the wfi, so the hart does not
+ * spin on it. */
+void trap_halt_hart(void)
 {
-  if (platform.has_sstc)
-    csr_write(0x14D, ~0UL);
-  else
-    sbi_set_timer(~0UL);
+  intr_off();
+  csr_write(sie, 0);
+  for (;;)
+    wfi();
 }
 
-void timer_resume(void)
+/* Is an IPI (supervisor software interrupt) pending on this hart? */
+int trap_ipi_pending(void)
 {
-  if (mycpu()->timer_off) {
-    mycpu()->timer_off = 0;
-    timer_arm();
-  }
-}
-
-/*
- * Hart 0 keeps time. Any other hart that takes a tick while idle stops its
- * timer until it has a process to run again (sched.c wakes idle harts with
- * an IPI), so an idle Kite costs the host one 100 Hz tick, not one per hart.
- */
-static void timer_tick(void)
-{
-  if (panicked)
-    for (;;)
-      wfi();
-  if (cpuid() != 0 && mycpu()->proc == NULL) {
-    mycpu()->timer_off = 1;
-    timer_stop();
-    return;
-  }
-  if (cpuid() == 0) {
-    acquire(&tickslock);
-    ticks++;
-    wakeup(&ticks);
-    release(&tickslock);
-  }
-  timer_arm();
+  return (csr_read(sip) & SIE_SSIE) != 0;     /* sip.SSIP is sie.SSIE's bit */
 }
 
 /* Handle an interrupt, if scause is one. Returns 2 for the timer, 1 for
@@ -99,7 +63,7 @@ static int devintr(uint64 scause)
     plic_dispatch();
     return 1;
   case IRQ_S_TIMER:
-    timer_tick();
+    timer_intr();
     return 2;
   case IRQ_S_SOFT:
     csr_clear(sip, SIE_SSIE);

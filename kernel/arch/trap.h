@@ -1,4 +1,4 @@
-/* Traps: entry from user mode, kernel-mode traps, timer ticks. */
+/* Traps: entry from user mode, kernel-mode traps; the timer is timer.h. */
 #ifndef KITE_TRAP_H
 #define KITE_TRAP_H
 
@@ -16,12 +16,10 @@ struct kframe {
   uint64 pad;             /* keeps the frame 16-byte aligned */
 };
 
-extern uint64 ticks;                /* protected by tickslock */
-extern struct spinlock tickslock;
-
 void trap_init(void);
 void trap_init_hart(void);
-void timer_resume(void);   /* re-arm this hart's timer if idling stopped it */
 void usertrapret(void);
+int  trap_ipi_pending(void);
+void trap_halt_hart(void) __attribute__((noreturn));
 
 #endif

@@ -3,6 +3,7 @@
 #include "proc/proc.h"
 #include "arch/riscv.h"
 #include "arch/sbi.h"
+#include "arch/timer.h"
 #include "drivers/platform.h"
 #include "lib/printf.h"
 #include <kite/errno.h>
@@ -39,6 +40,7 @@ void hart_stop_if_asked(void)
   if (mycpu()->noff != 0 || mycpu()->proc)
     panic("hart_stop_if_asked: hart %d is not idle in its scheduler", me);
   __atomic_and_fetch(&online, ~(1UL << me), __ATOMIC_SEQ_CST);
+  timer_hart_stopping();             /* a deadline it waited for moves on */
   kick_idle_hart();                  /* what was runnable here runs elsewhere */
   sbi_hart_stop();
 }

@@ -3,6 +3,7 @@
  *
  * Lock order (outermost first), written once for the whole kernel:
  *   wait_lock -> p->lock -> pm->lock -> shm->lock -> slab lock -> kmem.lock
+ *   timelock (arch/timer.c) -> p->lock    (a sleep's deadline check)
  *   cons.lock, pipe->lock -> pm->lock   (a user copy under them may fault)
  *   fs: sleep locks (inode, buffer) -> log.lock / icache.lock / bcache.lock;
  *   none of these is held while taking p->lock.
@@ -39,7 +40,7 @@ struct cpu {
   int noff;                 /* depth of push_off() nesting */
   int intena;               /* were interrupts enabled before push_off()? */
   int hartid;
-  int timer_off;            /* idle with its timer stopped (tickless idle) */
+  uint64 timer_at;          /* this hart's timer is armed for (arch/timer.h) */
 };
 
 extern struct cpu cpus[NCPU];
@@ -98,6 +99,8 @@ void yield(void);
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void kick_idle_hart(void);
+void kick_idle_harts(int n);
+uint64 sched_ipi_wakeups(void);   /* idle harts woken by an IPI since boot */
 
 int  kfork(void);
 void kexit(int status) __attribute__((noreturn));

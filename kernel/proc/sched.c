@@ -1,6 +1,8 @@
 /*
  * The scheduler: round-robin over the process table, one scheduler loop
- * per hart, preempted by the timer. Also sleep() and wakeup().
+ * per hart, preempted by the timer at the end of a time slice; idle harts
+ * sleep in wfi until an interrupt, an IPI or a deadline. Also sleep() and
+ * wakeup().
  *
  * Switching: a process gives up its hart by calling sched() with p->lock
  * held and its state already changed; swtch() lands in the hart's
@@ -13,6 +15,7 @@
 #include "arch/riscv.h"
 #include "arch/sbi.h"
 #include "arch/trap.h"
+#include "arch/timer.h"
 #include "arch/pagetable.h"
 #include "mm/procmem.h"
 
@@ -20,9 +23,27 @@ extern struct proc proc[NPROC];
 extern void swtch(struct context *old, struct context *new);
 extern void usertrapret(void);
 
-static uint64 idle_harts;       /* bit per hart waiting in wfi (atomic) */
+/*
+ * Idle harts. A hart with nothing to run sleeps in wfi with its bit set in
+ * idle_harts, its timer armed only for a deadline it owns (arch/timer.h),
+ * if any. Whoever makes a process RUNNABLE calls kick_idle_harts(), which
+ * claims idle harts (clears their bits, so two wake-ups at once go to two
+ * harts) and sends them an IPI through SBI.
+ *
+ * No wake-up is lost: the idle hart sets its bit and then reads every
+ * state; the waker stores RUNNABLE and then reads the bits. Both orders
+ * are sequentially consistent, so at least one side sees the other's
+ * store: the idle hart finds the process, or the waker finds the bit.
+ * Interrupts stay off from the look to the wfi, so an IPI, timer or
+ * device interrupt that comes in between stays pending and ends the wfi
+ * at once (wfi wakes on a pending enabled interrupt even with SIE clear).
+ */
+static uint64 idle_harts;       /* bit per hart in idle(); atomic */
+static uint64 ipi_wakeups;      /* wfi ended by an IPI, for sysinfo; atomic */
 
-/* Is any process runnable? A lock-free hint for the idle loop. */
+extern volatile int panicked;
+
+/* Is any process runnable? A lock-free look for the idle loop. */
 static int any_runnable(void)
 {
   for (struct proc *p = proc; p < &proc[NPROC]; p++)
@@ -31,24 +52,52 @@ static int any_runnable(void)
   return 0;
 }
 
-/* Interrupts off across the check and the wfi: an IPI or tick arriving in
- * between stays pending and ends the wfi at once. */
 static void idle(void)
 {
   uint64 me = 1UL << cpuid();
   intr_off();
   __atomic_or_fetch(&idle_harts, me, __ATOMIC_SEQ_CST);
-  if (!any_runnable() && !hart_stop_wanted())
+  if (!any_runnable() && !hart_stop_wanted()) {
     wfi();
+    if (trap_ipi_pending())
+      __atomic_add_fetch(&ipi_wakeups, 1, __ATOMIC_RELAXED);
+  }
   __atomic_and_fetch(&idle_harts, ~me, __ATOMIC_SEQ_CST);
+  if (panicked)                 /* a panic elsewhere: this hart stops too */
+    trap_halt_hart();
 }
 
-/* A process just became RUNNABLE: wake a hart that sleeps in wfi. */
-void kick_idle_hart(void)
+uint64 sched_ipi_wakeups(void)
+{
+  return __atomic_load_n(&ipi_wakeups, __ATOMIC_RELAXED);
+}
+
+/* Claim one idle hart: its bit, or 0 if none is idle. */
+static uint64 claim_idle_hart(void)
 {
   uint64 idle = __atomic_load_n(&idle_harts, __ATOMIC_SEQ_CST);
-  if (idle)
-    sbi_send_ipi(idle & -idle);
+  while (idle != 0) {
+    uint64 h = idle & -idle;
+    if (__atomic_compare_exchange_n(&idle_harts, &idle, idle & ~h, 0,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+      return h;
+  }
+  return 0;
+}
+
+/* n processes just became RUNNABLE: wake up to n idle harts for them. */
+void kick_idle_harts(int n)
+{
+  uint64 mask = 0, h;
+  for (; n > 0 && (h = claim_idle_hart()) != 0; n--)
+    mask |= h;
+  if (mask)
+    sbi_send_ipi(mask);
+}
+
+void kick_idle_hart(void)
+{
+  kick_idle_harts(1);
 }
 
 void scheduler(void)
@@ -62,7 +111,7 @@ void scheduler(void)
     for (struct proc *p = proc; p < &proc[NPROC]; p++) {
       acquire(&p->lock);
       if (p->state == RUNNABLE) {
-        timer_resume();
+        timer_slice_start();
         p->state = RUNNING;
         c->proc = p;
         /* The kernel runs on p's table too; an exiting p has given its
@@ -76,7 +125,7 @@ void scheduler(void)
       release(&p->lock);
     }
     if (!ran)
-      idle();                   /* sleep until an interrupt or an IPI */
+      idle();                   /* sleep until an interrupt, an IPI or a deadline */
   }
 }
 
@@ -140,10 +189,13 @@ void wakeup(void *chan)
     acquire(&p->lock);
     if (p->state == SLEEPING && p->chan == chan) {
       p->state = RUNNABLE;
-      woke = 1;
+      woke++;
     }
     release(&p->lock);
   }
-  if (woke)
-    kick_idle_hart();
+  /* In an interrupt of this hart's scheduler loop, the loop itself looks
+   * again before it idles: one of the woken needs no other hart. */
+  if (myproc() == NULL)
+    woke--;
+  kick_idle_harts(woke);
 }

@@ -5,6 +5,7 @@
 #include "mm/procmem.h"
 #include "mm/kalloc.h"
 #include "arch/trap.h"
+#include "arch/timer.h"
 #include "arch/sbi.h"
 #include "drivers/platform.h"
 #include "lib/string.h"
@@ -43,35 +44,25 @@ long sys_brk(void)
   return procmem_brk(myproc()->mem, argraw(0));
 }
 
+/* sleep(n): until n tick boundaries have passed (so uptime() then reads
+ * at least n more), by the timer's clock, not by counting interrupts. */
 long sys_sleep(void)
 {
   int n = argint(0);
   if (n < 0)
     return -KITE_EINVAL;
-  acquire(&tickslock);
-  uint64 start = ticks;
-  while (ticks - start < (uint64)n) {
-    if (killed(myproc())) {
-      release(&tickslock);
-      return -KITE_EINTR;
-    }
-    sleep(&ticks, &tickslock);
-  }
-  release(&tickslock);
-  return 0;
+  return timer_sleep_until(timer_tick_start(timer_ticks() + n));
 }
 
 long sys_uptime(void)
 {
-  acquire(&tickslock);
-  uint64 t = ticks;
-  release(&tickslock);
-  return t;
+  return timer_ticks();
 }
 
+/* The same clock as uptime(): time since boot. */
 long sys_clock(void)
 {
-  uint64 t = r_time();
+  uint64 t = timer_since_boot();
   struct kite_time kt = {
     .sec = t / platform.timebase,
     .nsec = (t % platform.timebase) * 1000000000ull / platform.timebase,
@@ -88,6 +79,9 @@ long sys_sysinfo(void)
     .uptime_ticks = sys_uptime(),
     .ticks_per_sec = KITE_HZ,
     .timebase = platform.timebase,
+    .harts = MIN(platform.nharts, NCPU),
+    .timer_intrs = timer_interrupts(),
+    .ipi_wakeups = sched_ipi_wakeups(),
   };
   return copyout_user(arguaddr(0), &info, sizeof info);
 }
