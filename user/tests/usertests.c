@@ -1875,6 +1875,272 @@ static void t_uptime(void)
   CHECK_OK(k_sleep(0));
 }
 
+/*
+ * Tickless idle. Kite takes no timer interrupt while it has nothing to
+ * run, so these check that time is still kept, that sleeps still end on
+ * time and that wake-ups still reach a hart asleep in wfi. In each, the
+ * harts are idle while the test waits: the runner and init are blocked.
+ * A tick is 1/KITE_HZ s. Checks of how late a sleep ends allow for the
+ * emulator's host being busy (a hart's thread on the host may wait for a
+ * host core): they try up to IDLE_TRIES times and fail only if every try
+ * is late. A kernel that misses deadlines is late every time, by far more.
+ */
+#define IDLE_TRIES 5
+
+static struct kite_sysinfo sysinfo_of(int line)
+{
+  struct kite_sysinfo si;
+  long r = k_sysinfo(&si);
+  if (is_err(r))
+    fail(line, "sysinfo = %s", errname(r));
+  return si;
+}
+
+/* SYS_clock in ticks, rounded down, and in nanoseconds. */
+static long clock_ticks(int line, unsigned long *ns)
+{
+  struct kite_time t;
+  long r = KSYS1(SYS_clock, &t);
+  if (is_err(r))
+    fail(line, "clock = %s", errname(r));
+  if (ns)
+    *ns = t.sec * 1000000000UL + t.nsec;
+  return (long)(t.sec * KITE_HZ + t.nsec / (1000000000UL / KITE_HZ));
+}
+
+static unsigned long rdtime(void)
+{
+  unsigned long t;
+  asm volatile("rdtime %0" : "=r"(t));
+  return t;
+}
+
+/* uptime() read between two clock readings lies between their ticks:
+ * ticks are the clock, not a count of interrupts. Returns the uptime. */
+static long uptime_on_clock(int line)
+{
+  long c0 = clock_ticks(line, NULL);
+  long u = CHECK_OK(k_uptime());
+  long c1 = clock_ticks(line, NULL);
+  if (u < c0 || u > c1)
+    fail(line, "uptime() says %ld, but the clock said %ld then %ld ticks", u, c0, c1);
+  return u;
+}
+
+/*
+ * sleep(50) with every hart idle: 50 ticks by uptime() and by the clock
+ * (49 to 51: the first tick is partial; one more for a late wake-up).
+ * And idle means tickless: the harts take a timer interrupt for the
+ * deadline and at most one more each (the end of the slice they were in
+ * when they went idle), not one per tick.
+ */
+static const char *sleep_once(int n)
+{
+  static char why[120];
+  unsigned long ns0, ns1;
+  const unsigned long tick_ns = 1000000000UL / KITE_HZ;
+
+  struct kite_sysinfo s0 = sysinfo_of(__LINE__);
+  clock_ticks(__LINE__, &ns0);
+  long u0 = CHECK_OK(k_uptime());
+  CHECK_EQ(k_sleep(n), 0);
+  long u1 = CHECK_OK(k_uptime());
+  clock_ticks(__LINE__, &ns1);
+  struct kite_sysinfo s1 = sysinfo_of(__LINE__);
+  long intrs = (long)(s1.timer_intrs - s0.timer_intrs);
+  if (intrs > (long)s0.harts + 2)
+    fail(__LINE__, "%ld timer interrupts on %ld idle harts during sleep(%d): not tickless",
+         intrs, (long)s0.harts, n);
+  if (u1 - u0 < n || u1 - u0 > n + 1)
+    snprintf(why, sizeof why, "sleep(%d) took %ld ticks by uptime()", n, u1 - u0);
+  else if (ns1 - ns0 < (n - 1) * tick_ns || ns1 - ns0 > (n + 1) * tick_ns)
+    snprintf(why, sizeof why, "sleep(%d) took %lu us by the clock", n, (ns1 - ns0) / 1000);
+  else
+    return NULL;
+  return why;
+}
+
+static void t_sleep_idle(void)
+{
+  const char *why = NULL;
+  for (int i = 0; i < IDLE_TRIES && (why = sleep_once(50)) != NULL; i++)
+    ;
+  if (why)
+    fail(__LINE__, "%s (the last of %d tries)", why, IDLE_TRIES);
+}
+
+/* An idle second: uptime() goes up by 100 ticks, as the clock does, and
+ * agrees with the clock before and after; sysinfo says the same. */
+static void t_uptime_idle(void)
+{
+  long u0 = uptime_on_clock(__LINE__);
+  long c0 = clock_ticks(__LINE__, NULL);
+  CHECK_EQ(k_sleep(KITE_HZ), 0);
+  long c1 = clock_ticks(__LINE__, NULL);
+  long u1 = uptime_on_clock(__LINE__);
+  if (u1 - u0 < KITE_HZ)
+    fail(__LINE__, "an idle second: uptime %ld -> %ld", u0, u1);
+  if (u1 - u0 < c1 - c0)
+    fail(__LINE__, "an idle second: uptime went up %ld, the clock %ld ticks", u1 - u0, c1 - c0);
+  struct kite_sysinfo si = sysinfo_of(__LINE__);
+  long u2 = CHECK_OK(k_uptime());
+  if ((long)si.uptime_ticks < u1 || (long)si.uptime_ticks > u2)
+    fail(__LINE__, "sysinfo says %ld ticks between uptime %ld and %ld",
+         (long)si.uptime_ticks, u1, u2);
+}
+
+/*
+ * Sleepers with deadlines STAGGER ticks apart, the later ones asleep
+ * first: each earlier deadline must still wake its sleeper on time, and a
+ * later one must survive the wake-ups before it. A deadline no hart waits
+ * for ends its sleep only at the next one (STAGGER ticks late) or never,
+ * so a sleep here may end up to STAGGER_LATE ticks late (five processes
+ * wake and run at once). Each child exits with the ticks it slept by
+ * uptime().
+ */
+#define STAGGER       15
+#define STAGGER_LATE  4
+
+static const char *staggered_once(void)
+{
+  static const int naps[] = { 5 * STAGGER, 4 * STAGGER, 3 * STAGGER, STAGGER, 2 * STAGGER };
+  static char why[120];
+  enum { N = sizeof naps / sizeof naps[0] };
+  long pids[N];
+
+  for (int i = 0; i < N; i++) {
+    pids[i] = XFORK();
+    if (pids[i] == 0) {
+      long u0 = k_uptime();
+      k_sleep(naps[i]);
+      k_exit((int)(k_uptime() - u0));
+    }
+  }
+  why[0] = 0;
+  for (int i = 0; i < N; i++) {
+    int st = WAIT_FOR(pids[i]);
+    if ((st < naps[i] || st > naps[i] + STAGGER_LATE) && !why[0])
+      snprintf(why, sizeof why, "sleep(%d) in a child took %d ticks", naps[i], st);
+  }
+  return why[0] ? why : NULL;
+}
+
+static void t_sleep_staggered(void)
+{
+  const char *why = NULL;
+  for (int i = 0; i < IDLE_TRIES && (why = staggered_once()) != NULL; i++)
+    ;
+  if (why)
+    fail(__LINE__, "%s (the last of %d tries)", why, IDLE_TRIES);
+}
+
+/*
+ * A reader asleep on a pipe, its hart in wfi, is woken by a writer on
+ * another hart that then keeps its own hart busy for two ticks, so the
+ * reader is not simply run by the writer's hart when the writer gives way.
+ * Every hart but the writer's is idle with its timer off: only an IPI
+ * reaches one. Each round must end with the reader awake, and (with more
+ * than one hart) most rounds must have woken an idle hart by an IPI
+ * (sysinfo's ipi_wakeups; a round may miss when the idle hart happened to
+ * be awake already). On one hart the writer blocks at once instead.
+ */
+#define WAKE_ROUNDS 9
+
+static void wake_reader(int in, int out)
+{
+  char c;
+  for (;;) {
+    long r = k_read(in, &c, 1);
+    if (r == 0)
+      k_exit(0);
+    if (r != 1 || k_write(out, &c, 1) != 1)
+      k_exit(KTEST_CHILD_FAIL_BASE + __LINE__);
+  }
+}
+
+static void t_pipe_wake_remote(void)
+{
+  struct kite_sysinfo si = sysinfo_of(__LINE__);
+  const unsigned long tick = si.timebase / KITE_HZ;
+  int to[2], from[2], ipi_rounds = 0;
+  char c;
+
+  CHECK_OK(k_pipe(to));
+  CHECK_OK(k_pipe(from));
+  long pid = XFORK();
+  if (pid == 0) {
+    k_close(to[1]);
+    k_close(from[0]);
+    wake_reader(to[0], from[1]);
+  }
+  k_close(to[0]);
+  k_close(from[1]);
+  for (int i = 0; i < WAKE_ROUNDS; i++) {
+    CHECK_EQ(k_sleep(3), 0);                 /* the reader blocks; every hart idles */
+    unsigned long w0 = sysinfo_of(__LINE__).ipi_wakeups, sent = rdtime();
+    CHECK_EQ(k_write(to[1], "w", 1), 1);
+    if (si.harts > 1)
+      while (rdtime() - sent < 2 * tick)     /* busy: this hart does not give way */
+        ;
+    CHECK_EQ(k_read(from[0], &c, 1), 1);
+    CHECK_EQ(c, 'w');
+    ipi_rounds += sysinfo_of(__LINE__).ipi_wakeups > w0;
+  }
+  k_close(to[1]);
+  k_close(from[0]);
+  CHECK_EXIT(pid, 0);
+  if (si.harts > 1 && ipi_rounds <= WAKE_ROUNDS / 2)
+    fail(__LINE__, "only %d of %d wake-ups of a reader on %ld harts woke an idle hart by an IPI",
+         ipi_rounds, WAKE_ROUNDS, (long)si.harts);
+}
+
+/*
+ * Preemption: one more CPU-bound process than there are harts, each
+ * counting in a shared page. In every window of PREEMPT_WINDOW ticks each
+ * one must count: only the timer ending time slices lets the one left
+ * over run (on CPUS=1: two processes, both making progress).
+ */
+#define PREEMPT_WINDOW  20
+#define PREEMPT_WINDOWS 3
+#define SPINNERS_MAX    17      /* harts + 1, for up to 16 harts */
+
+static void t_preempt_spinners(void)
+{
+  struct kite_sysinfo si = sysinfo_of(__LINE__);
+  long n = (long)si.harts + 1, pids[SPINNERS_MAX];
+  volatile unsigned long *count;
+  unsigned long before[SPINNERS_MAX];
+
+  CHECK(n >= 2 && n <= SPINNERS_MAX);
+  count = (volatile unsigned long *)CHECK_OK(kite_syscall(SYS_mmap, 0, PG,
+      KITE_PROT_READ | KITE_PROT_WRITE, KITE_MAP_SHARED | KITE_MAP_ANONYMOUS, -1, 0));
+  for (long i = 0; i < n; i++) {
+    pids[i] = XFORK();
+    if (pids[i] == 0)
+      for (;;)
+        count[i]++;
+  }
+  CHECK_EQ(k_sleep(2), 0);
+  long stuck = -1, window = 0;
+  for (; window < PREEMPT_WINDOWS && stuck < 0; window++) {
+    for (long i = 0; i < n; i++)
+      before[i] = count[i];
+    CHECK_EQ(k_sleep(PREEMPT_WINDOW), 0);
+    for (long i = 0; i < n && stuck < 0; i++)
+      if (count[i] == before[i])
+        stuck = i;
+  }
+  for (long i = 0; i < n; i++)
+    CHECK_EQ(k_kill(pids[i]), 0);
+  for (long i = 0; i < n; i++)
+    CHECK_EXIT(pids[i], -1);
+  CHECK_OK(kite_syscall(SYS_munmap, (long)count, PG, 0, 0, 0, 0));
+  if (stuck >= 0)
+    fail(__LINE__, "%ld CPU-bound processes on %ld harts: number %ld did not run in "
+         "window %ld of %d ticks: nobody was preempted for it", n, (long)si.harts,
+         stuck, window, PREEMPT_WINDOW);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The suite                                                                 */
 
@@ -1943,6 +2209,12 @@ static const struct ktest tests[] = {
   { "exec_data",         t_exec_data,         KTEST_NORMAL },
   /* time */
   { "uptime",            t_uptime,            KTEST_NORMAL },
+  /* tickless idle */
+  { "sleep_idle",        t_sleep_idle,        KTEST_NORMAL },
+  { "uptime_idle",       t_uptime_idle,       KTEST_NORMAL },
+  { "sleep_staggered",   t_sleep_staggered,   KTEST_NORMAL },
+  { "pipe_wake_remote",  t_pipe_wake_remote,  KTEST_NORMAL },
+  { "preempt_spinners",  t_preempt_spinners,  KTEST_NORMAL },
   /* last: everything above must have given its memory back */
   { "leaks",             ktest_leaks,         KTEST_NORMAL },
 };
