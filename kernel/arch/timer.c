@@ -94,18 +94,17 @@ static void deadline_add_locked(uint64 deadline)
 
 long timer_sleep_until(uint64 deadline)
 {
-  struct proc *p = myproc();
+  long err = 0;
   acquire(&timelock);
-  while (r_time() < deadline) {
-    if (killed(p)) {
-      release(&timelock);
-      return -KITE_EINTR;
-    }
+  while (err == 0 && r_time() < deadline) {
     deadline_add_locked(deadline);
-    sleep(&timer_next, &timelock);   /* timelock held from the check: no lost wake-up */
+    /* timelock held from the check: no lost wake-up. Killable under
+     * p->lock: only a deadline wakes this sleep, so a kill that came just
+     * before it must not be missed. */
+    err = sleep_killable(&timer_next, &timelock);
   }
   release(&timelock);
-  return 0;
+  return err;
 }
 
 /* The earliest deadline has come: wake every sleeper to check its own. */

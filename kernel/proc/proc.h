@@ -97,6 +97,7 @@ void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void yield(void);
 void sleep(void *chan, struct spinlock *lk);
+int  sleep_killable(void *chan, struct spinlock *lk);   /* 0, or -KITE_EINTR if killed */
 void wakeup(void *chan);
 void kick_idle_hart(void);
 void kick_idle_harts(int n);

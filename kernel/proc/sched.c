@@ -18,6 +18,7 @@
 #include "arch/timer.h"
 #include "arch/pagetable.h"
 #include "mm/procmem.h"
+#include <kite/errno.h>
 
 extern struct proc proc[NPROC];
 extern void swtch(struct context *old, struct context *new);
@@ -166,11 +167,10 @@ void forkret(void)
   usertrapret();
 }
 
-/* Atomically release lk and sleep on chan; reacquire lk when woken. */
-void sleep(void *chan, struct spinlock *lk)
+/* Caller holds p->lock and lk: release lk, sleep on chan until woken,
+ * then release p->lock and take lk again. */
+static void sleep_locked(struct proc *p, void *chan, struct spinlock *lk)
 {
-  struct proc *p = myproc();
-  acquire(&p->lock);            /* wakeup() needs p->lock: no lost wakeups */
   release(lk);
   p->chan = chan;
   p->state = SLEEPING;
@@ -178,6 +178,33 @@ void sleep(void *chan, struct spinlock *lk)
   p->chan = NULL;
   release(&p->lock);
   acquire(lk);
+}
+
+/* Atomically release lk and sleep on chan; reacquire lk when woken. */
+void sleep(void *chan, struct spinlock *lk)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);            /* wakeup() needs p->lock: no lost wakeups */
+  sleep_locked(p, chan, lk);
+}
+
+/*
+ * sleep(), unless the process has been killed: then -KITE_EINTR at once,
+ * lk still held. The caller's own killed() check is not enough: a kill
+ * between it and sleep() finds the process not yet SLEEPING, so kkill()
+ * does not wake it, and it would sleep with the kill pending until chan is
+ * woken. Here killed is read under p->lock, which kkill() holds to set it.
+ */
+int sleep_killable(void *chan, struct spinlock *lk)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  if (p->killed) {
+    release(&p->lock);
+    return -KITE_EINTR;
+  }
+  sleep_locked(p, chan, lk);
+  return 0;
 }
 
 void wakeup(void *chan)
