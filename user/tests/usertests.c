@@ -2035,6 +2035,51 @@ static void t_sleep_staggered(void)
 }
 
 /*
+ * SYS_hartreenter stops a hart and starts it again (proc/hart.h). The
+ * hart that waits for the earliest deadline may be the one that stops:
+ * it must hand the deadline on, or the sleep would never end. Every hart
+ * is sent through while a child sleeps HARTSTOP_NAP ticks; the child must
+ * still wake on time (on one hart nothing can stop: it just sleeps).
+ */
+#define HARTSTOP_NAP 100
+
+static const char *hart_stop_once(long harts)
+{
+  static char why[120];
+  long pid = XFORK();
+  if (pid == 0) {
+    long u0 = k_uptime();
+    k_sleep(HARTSTOP_NAP);
+    k_exit((int)(k_uptime() - u0));
+  }
+  CHECK_EQ(k_sleep(2), 0);                   /* the child sleeps first */
+  for (long h = 0; h < harts; h++) {
+    long r = KSYS1(SYS_hartreenter, h);
+    if (harts == 1)
+      CHECK_ERR(r, KITE_ENODEV);
+    else if (r != 0)
+      fail(__LINE__, "hartreenter(%ld) = %s", h, errname(r));
+  }
+  int st = WAIT_FOR(pid);
+  if (st < HARTSTOP_NAP || st > HARTSTOP_NAP + STAGGER_LATE) {
+    snprintf(why, sizeof why, "sleep(%d) across hart re-entries took %d ticks",
+             HARTSTOP_NAP, st);
+    return why;
+  }
+  return NULL;
+}
+
+static void t_sleep_hart_stop(void)
+{
+  long harts = (long)sysinfo_of(__LINE__).harts;
+  const char *why = NULL;
+  for (int i = 0; i < IDLE_TRIES && (why = hart_stop_once(harts)) != NULL; i++)
+    ;
+  if (why)
+    fail(__LINE__, "%s (the last of %d tries)", why, IDLE_TRIES);
+}
+
+/*
  * A reader asleep on a pipe, its hart in wfi, is woken by a writer on
  * another hart that then keeps its own hart busy for two ticks, so the
  * reader is not simply run by the writer's hart when the writer gives way.
@@ -2215,6 +2260,7 @@ static const struct ktest tests[] = {
   { "sleep_idle",        t_sleep_idle,        KTEST_NORMAL },
   { "uptime_idle",       t_uptime_idle,       KTEST_NORMAL },
   { "sleep_staggered",   t_sleep_staggered,   KTEST_NORMAL },
+  { "sleep_hart_stop",   t_sleep_hart_stop,   KTEST_NORMAL },
   { "pipe_wake_remote",  t_pipe_wake_remote,  KTEST_NORMAL },
   { "preempt_spinners",  t_preempt_spinners,  KTEST_NORMAL },
   /* last: everything above must have given its memory back */
