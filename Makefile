@@ -168,16 +168,22 @@ test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build
 	        --prepare-image "badinput=$(B)/fscorrupt" $(if $(LONG),--test-timeout 1800) $(SUITE_ARGS)
 
 # Benchmarks run on a kernel built without the debug-build invariant checks
-# (in build/bench/, sharing the cached newlib). They print a table of
-# medians; nothing here passes or fails on speed.
+# (in build/bench/, sharing the cached newlib); then the heap benchmark runs
+# again on a debug kernel (build/bench-debug/) for the cost of the checks.
+# They print a table of medians; nothing here passes or fails on speed.
 # First, the host CPU Kite uses idle at its prompt, over IDLE_SECONDS (0: skip).
-BENCH_B := $(B)/bench
+# BENCH_MEM: the heap benchmark grows the heap by 30,000 pages.
+BENCH_B  := $(B)/bench
+BENCH_DB := $(B)/bench-debug
+BENCH_MEM ?= 256M
 IDLE_SECONDS ?= 10
 bench:
 	$(MAKE) --no-print-directory B=$(BENCH_B) DEBUG=0 NEWLIB_OUT=$(B)/newlib \
 	        $(BENCH_B)/kernel $(BENCH_B)/fs.img
+	$(MAKE) --no-print-directory B=$(BENCH_DB) DEBUG=1 NEWLIB_OUT=$(B)/newlib $(BENCH_DB)/kernel
 	python3 scripts/run-bench --kernel $(BENCH_B)/kernel --fs $(BENCH_B)/fs.img \
-	        --bios $(OPENSBI) --cpus $(CPUS) --mem $(MEM) --idle-seconds $(IDLE_SECONDS)
+	        --bios $(OPENSBI) --cpus $(CPUS) --mem $(BENCH_MEM) --idle-seconds $(IDLE_SECONDS) \
+	        --debug-kernel $(BENCH_DB)/kernel --debug-only heap
 
 # Boot N times to the prompt and power off, counting clean boots (a
 # grader boots Kite hundreds of times; not part of make test).

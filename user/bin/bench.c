@@ -2,7 +2,8 @@
  * bench: Kite's in-QEMU benchmarks (`make bench` runs it).
  *
  *   bench            run every benchmark
- *   bench NAME...    run only these: copy, syscall, procmem, fork
+ *   bench NAME...    run only these: copy, syscall, procmem, fork, heap
+ *   bench -x NAME... run every benchmark but these
  *
  * What it measures, each repeated RUNS times (the median and the best run
  * are reported):
@@ -16,6 +17,13 @@
  *    one with ten thousand more; the ratio says how lookups scale.
  *  - fork: fork of a process with a 32 MiB touched heap, against copying
  *    the same 32 MiB in user space (what an eager fork would at least do).
+ *  - heap: one lazy sbrk(4096) against a getpid round trip, and 30,000
+ *    steps of sbrk(4096) (lazy, then eager) each followed by a write to
+ *    the new page, as xv6's tests fill memory: the cost of a step over
+ *    all of them, over the first 1,000 and over the last 1,000 (growth
+ *    that slows down as the process grows shows up as last/first > 1).
+ *    scripts/run-bench runs this one on DEBUG=0 and on the debug kernel
+ *    at the same time, side by side.
  *
  * Time: user loops read the time CSR (rdtime) if the kernel lets user mode
  * do so, else SYS_clock; ticks per second come from kite_sysinfo, or are
@@ -539,6 +547,139 @@ static void bench_fork(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Heap growth: one lazy sbrk, and filling memory a page at a time           */
+
+#define SB_SAMPLES   64
+#define SB_BATCH     32
+#define HEAP_STEPS   30000        /* xv6's tests fill memory this way */
+#define HEAP_BLOCK   1000         /* the first and last this many steps are compared */
+#define HEAP_RUNS    5
+
+static long k_sbrk(long n, long type) { return KSYS2(SYS_sbrk, n, type); }
+
+/* One lazy sbrk(4096): SB_BATCH of them per sample, the heap shrunk back
+ * (untimed) after each sample. */
+static double measure_sbrk_lazy(void)
+{
+  double run_med[RUNS], sample[SB_SAMPLES];
+
+  for (int run = 0; run < RUNS; run++) {
+    for (int s = 0; s < SB_SAMPLES; s++) {
+      unsigned long t0 = now();
+      for (int i = 0; i < SB_BATCH; i++)
+        if (is_err(k_sbrk(PG, KITE_SBRK_LAZY))) {
+          error("sbrk(4096) failed");
+          return -1;
+        }
+      sample[s] = ticks_ns((double)(now() - t0)) / SB_BATCH;
+      if (is_err(k_sbrk(-(long)SB_BATCH * PG, KITE_SBRK_LAZY))) {
+        error("sbrk(-%d pages) failed", SB_BATCH);
+        return -1;
+      }
+    }
+    run_med[run] = median(sample, SB_SAMPLES);
+  }
+  return median(run_med, RUNS);
+}
+
+/* HEAP_STEPS steps of sbrk(4096) of the given type plus a write to the
+ * new page, then one shrink back. Microseconds a step: all steps, the
+ * first HEAP_BLOCK and the last HEAP_BLOCK. */
+static int heap_steps(long type, double *all, double *first, double *last)
+{
+  unsigned long stamp[HEAP_STEPS / HEAP_BLOCK + 1];
+  long b = k_sbrk(0, KITE_SBRK_LAZY);
+
+  if (is_err(b) || (b % PG && is_err(k_sbrk(PG - b % PG, KITE_SBRK_LAZY)))) {
+    error("sbrk to a page boundary failed");
+    return -1;
+  }
+  stamp[0] = now();
+  for (long i = 0; i < HEAP_STEPS; i++) {
+    long r = k_sbrk(PG, type);
+    if (is_err(r)) {
+      error("step %ld: sbrk(4096, %s) = %ld", i, type == KITE_SBRK_EAGER ? "eager" : "lazy", r);
+      k_sbrk(-i * (long)PG, KITE_SBRK_LAZY);
+      return -1;
+    }
+    *(volatile char *)r = 1;
+    if ((i + 1) % HEAP_BLOCK == 0)
+      stamp[(i + 1) / HEAP_BLOCK] = now();
+  }
+  if (is_err(k_sbrk(-(long)HEAP_STEPS * PG, KITE_SBRK_LAZY)))
+    error("shrinking the heap back by %d pages failed", HEAP_STEPS);
+  double us = 1e-3 / HEAP_BLOCK;
+  *all = ticks_ns((double)(stamp[HEAP_STEPS / HEAP_BLOCK] - stamp[0])) * 1e-3 / HEAP_STEPS;
+  *first = ticks_ns((double)(stamp[1] - stamp[0])) * us;
+  *last = ticks_ns((double)(stamp[HEAP_STEPS / HEAP_BLOCK] -
+                            stamp[HEAP_STEPS / HEAP_BLOCK - 1])) * us;
+  return 0;
+}
+
+static void bench_heap(void)
+{
+  static const char *names[2] = { "lazy", "eager" };
+  static const long types[2] = { KITE_SBRK_LAZY, KITE_SBRK_EAGER };
+  double all[2][HEAP_RUNS], first[2][HEAP_RUNS], last[2][HEAP_RUNS];
+  double getpid_ns[RUNS], sb;
+  long pid = KSYS0(SYS_getpid);
+  struct kite_sysinfo si;
+  char name[48];
+
+  /* The getpid round trip again, measured next to the sbrk it is compared with. */
+  for (int run = 0; run < RUNS; run++) {
+    unsigned long t0 = now();
+    for (int i = 0; i < SB_SAMPLES * SB_BATCH; i++)
+      if (KSYS0(SYS_getpid) != pid) {
+        error("getpid changed");
+        return;
+      }
+    getpid_ns[run] = ticks_ns((double)(now() - t0)) / (SB_SAMPLES * SB_BATCH);
+  }
+  if ((sb = measure_sbrk_lazy()) < 0)
+    return;
+  double gp = median(getpid_ns, RUNS);
+  printf("\nheap growth, ns: median of %d runs\n", RUNS);
+  printf("  %-30s %9.0f\n", "getpid round trip", gp);
+  printf("  %-30s %9.0f   (%.2f x getpid)\n", "lazy sbrk(4096)", sb, sb / gp);
+  figure("heap_getpid", gp, "ns");
+  figure("sbrk_lazy", sb, "ns");
+  figure("sbrk_lazy_vs_getpid", sb / gp, "x");
+  fflush(stdout);
+
+  if (is_err(KSYS1(SYS_sysinfo, &si)) || si.free_pages < HEAP_STEPS + HEAP_STEPS / 8) {
+    error("%d steps of sbrk(4096) need %d free pages; %lu are free (make bench MEM=256M)",
+          HEAP_STEPS, HEAP_STEPS + HEAP_STEPS / 8, (unsigned long)si.free_pages);
+    return;
+  }
+  for (int run = 0; run < HEAP_RUNS; run++)
+    for (int t = 0; t < 2; t++) {
+      if (heap_steps(types[t], &all[t][run], &first[t][run], &last[t][run]) < 0)
+        return;
+      printf("  run %d: %d steps of %s sbrk(4096) + touch: %.1f us a step\n", run + 1,
+             HEAP_STEPS, names[t], all[t][run]);
+      fflush(stdout);
+    }
+  printf("\n%d steps of sbrk(4096) + a touch of the new page, us a step: median of %d runs\n",
+         HEAP_STEPS, HEAP_RUNS);
+  printf("  %-8s %12s %12s %12s %12s\n", "type", "all steps", "first 1000", "last 1000",
+         "last/first");
+  for (int t = 0; t < 2; t++) {
+    double a = median(all[t], HEAP_RUNS), f = median(first[t], HEAP_RUNS);
+    double l = median(last[t], HEAP_RUNS);
+    printf("  %-8s %12.1f %12.1f %12.1f %12.2f\n", names[t], a, f, l, l / f);
+    snprintf(name, sizeof name, "heap_step_%s", names[t]);
+    figure(name, a, "us");
+    snprintf(name, sizeof name, "heap_step_%s_first", names[t]);
+    figure(name, f, "us");
+    snprintf(name, sizeof name, "heap_step_%s_last", names[t]);
+    figure(name, l, "us");
+    snprintf(name, sizeof name, "heap_step_%s_growth", names[t]);
+    figure(name, l / f, "x");
+  }
+}
+
+/* ------------------------------------------------------------------------ */
 
 static const struct {
   const char *name;
@@ -548,20 +689,27 @@ static const struct {
   { "syscall", bench_syscall },
   { "procmem", bench_procmem },
   { "fork",    bench_fork },
+  { "heap",    bench_heap },
 };
 #define NBENCH ((int)(sizeof benches / sizeof benches[0]))
 
 int main(int argc, char **argv)
 {
-  int want[NBENCH] = { 0 };
+  int want[NBENCH] = { 0 }, named = 0, excluded = 0;
 
   for (int i = 1; i < argc; i++) {
-    int found = 0;
+    int found = 0, skip = strcmp(argv[i], "-x") == 0 && i + 1 < argc;
+    const char *name = skip ? argv[++i] : argv[i];
     for (int b = 0; b < NBENCH; b++)
-      if (strcmp(argv[i], benches[b].name) == 0)
-        want[b] = found = 1;
-    if (!found) {
-      fprintf(stderr, "usage: bench [copy] [syscall] [procmem] [fork]\n");
+      if (strcmp(name, benches[b].name) == 0) {
+        want[b] = skip ? -1 : 1;
+        found = 1;
+      }
+    named += found && !skip;
+    excluded += found && skip;
+    if (!found || (named && excluded)) {
+      fprintf(stderr, "usage: bench [NAME...] | bench -x NAME...\n"
+                      "  NAME: copy syscall procmem fork heap\n");
       return 2;
     }
   }
@@ -573,7 +721,7 @@ int main(int argc, char **argv)
          user_rdtime ? "allowed" : "not allowed (scounteren.TM clear): using SYS_clock");
   fflush(stdout);
   for (int b = 0; b < NBENCH; b++) {
-    if (argc > 1 && !want[b])
+    if (want[b] < 0 || (named && !want[b]))
       continue;
     benches[b].fn();
     fflush(stdout);
