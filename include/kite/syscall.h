@@ -43,8 +43,9 @@
 #define SYS_faultinject 33  /* (n) debug: the next user copy fails after n bytes; -1 off */
 #define SYS_bench      34   /* (op, buf, size, iters) -> elapsed timer ticks */
 #define SYS_hartreenter 35  /* (hart) debug: send it back through the cold-boot entry -> 0 */
+#define SYS_memcheck   36   /* (op, addr) debug: the memory invariant checker; see below */
 
-#define SYS_MAX        36
+#define SYS_MAX        37
 
 /* SYS_bench operations: each repeats a copy of `size` bytes `iters` times
  * and returns the time taken in rdtime ticks (kite_sysinfo.timebase per
@@ -54,5 +55,42 @@
 #define KITE_BENCH_COPYOUT  2   /* kernel buffer -> user buf through a writer */
 #define KITE_BENCH_SUM      3   /* set and clear sstatus.SUM `iters` times (size: any) */
 #define KITE_BENCH_MAXSIZE  (1 << 20)
+
+/*
+ * SYS_memcheck operations, for tests of the kernel's own checks of the
+ * caller's memory. A kernel built without them (DEBUG=0) answers -ENOSYS.
+ *   KITE_MEMCHECK_NOW        the whole check, now: 0, or -EINVAL (the
+ *                            console says what is broken)
+ *   KITE_MEMCHECK_BREAK_PTE  give the resident read-only page at addr write
+ *                            permission behind its mapping's back, run the
+ *                            checks, put the page right: which checks saw
+ *                            it (KITE_MEMCHECK_SEEN_* bits), or -EINVAL if
+ *                            addr is not such a page
+ *   KITE_MEMCHECK_STRAY_PTE  the same with a page mapped at addr, a hole of
+ *                            user space (-EINVAL if it is not one)
+ *   KITE_MEMCHECK_BREAK_BRK  the same with the break a page past the heap
+ *   KITE_MEMCHECK_COUNTS     copy KITE_MEMCHECK_NCOUNTS counters (uint64)
+ *                            to addr: 0, or -EFAULT
+ * Units of work are list nodes and page-table entries looked at, and
+ * more for each resident page checked. The whole checks that follow
+ * changes cost at most KITE_MEMCHECK_RATIO times the work of the changes,
+ * plus KITE_MEMCHECK_PAGE_UNITS for each page and mapping the process
+ * gained meanwhile, plus one whole check; more run at fork and exit.
+ */
+#define KITE_MEMCHECK_NOW         0
+#define KITE_MEMCHECK_BREAK_PTE   1
+#define KITE_MEMCHECK_STRAY_PTE   2
+#define KITE_MEMCHECK_BREAK_BRK   3
+#define KITE_MEMCHECK_COUNTS      4
+#define KITE_MEMCHECK_SEEN_WHOLE  1   /* the whole check saw it */
+#define KITE_MEMCHECK_SEEN_NEAR   2   /* the check after a change at addr saw it */
+#define KITE_MEMCHECK_C_CHANGES      0   /* changes, each checked near what it touched */
+#define KITE_MEMCHECK_C_WHOLES       1   /* whole checks */
+#define KITE_MEMCHECK_C_CHANGE_WORK  2   /* work of the changes (their near checks) */
+#define KITE_MEMCHECK_C_WHOLE_WORK   3   /* work of the whole checks */
+#define KITE_MEMCHECK_C_LAST_WHOLE   4   /* work of the last whole check */
+#define KITE_MEMCHECK_NCOUNTS        5
+#define KITE_MEMCHECK_RATIO          1
+#define KITE_MEMCHECK_PAGE_UNITS     18
 
 #endif

@@ -79,26 +79,29 @@ int pt_map(pagetable_t pt, uint64 va, uint64 pa, uint64 size, int perm)
 /*
  * Visit the leaf PTEs of [start, end) under table pt at level, where pt
  * covers virtual addresses from base. Absent sub-tables are skipped.
+ * Returns the number of entries looked at.
  */
 typedef void (*leaf_fn)(pte_t *pte, uint64 va, void *arg);
 
-static void range_walk(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
-                       leaf_fn fn, void *arg)
+static uint64 range_walk(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
+                         leaf_fn fn, void *arg)
 {
-  uint64 span = 1UL << PXSHIFT(level);
+  uint64 span = 1UL << PXSHIFT(level), seen = 0;
   uint64 first = start > base ? (start - base) / span : 0;
   for (uint64 i = first; i < 512; i++) {
     uint64 va = base + i * span;
     if (va >= end)
       break;
     pte_t *pte = &pt[i];
+    seen++;
     if (!(*pte & PTE_V))
       continue;
     if (level == 0)
       fn(pte, va, arg);
     else
-      range_walk((pagetable_t)PTE2PA(*pte), level - 1, va, MAX(start, va), end, fn, arg);
+      seen += range_walk((pagetable_t)PTE2PA(*pte), level - 1, va, MAX(start, va), end, fn, arg);
   }
+  return seen;
 }
 
 static void unmap_leaf(pte_t *pte, uint64 va, void *arg)
@@ -123,10 +126,10 @@ static void visit_leaf(pte_t *pte, uint64 va, void *arg)
     *pte = PA2PTE(PTE2PA(*pte)) | perm_bits(perm) | PTE_V;
 }
 
-void pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg)
+uint64 pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg)
 {
   struct visit v = { fn, arg };
-  range_walk(pt, 2, 0, start, end, visit_leaf, &v);
+  return range_walk(pt, 2, 0, start, end, visit_leaf, &v);
 }
 
 int pt_remap(pagetable_t pt, uint64 va, uint64 pa, int perm)

@@ -52,9 +52,10 @@ int         pt_protect(pagetable_t pt, uint64 va, int perm);
 int         pt_remap(pagetable_t pt, uint64 va, uint64 pa, int perm);
 /* Call fn for every mapped page in [start, end), in address order, skipping
  * absent page-table pages wholesale (cheap over huge lazy ranges). fn may
- * change the page's permissions through *perm (return 1 to store them). */
+ * change the page's permissions through *perm (return 1 to store them).
+ * Returns the number of entries looked at, what the walk cost. */
 typedef int (*pt_visit_fn)(uint64 va, uint64 pa, int *perm, void *arg);
-void        pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg);
+uint64      pt_for_each(pagetable_t pt, uint64 start, uint64 end, pt_visit_fn fn, void *arg);
 void        pt_flush(void);
 void        pt_flush_page(uint64 va);  /* only the translation of va */
 

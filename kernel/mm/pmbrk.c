@@ -255,8 +255,10 @@ static int commit_locked(struct procmem *pm, const struct brk_plan *p, struct br
     return -KITE_ENOMEM;
   if (p->newend < p->oldend)
     shrink_locked(pm, p, r, removed);
-  pm->brk = p->newbrk;
-  pm_debug_check(pm);
+  if (p->newbrk != p->oldbrk) {
+    pm->brk = p->newbrk;
+    pm_debug_check(pm, MIN(p->oldend, p->newend), MAX(p->oldend, p->newend));
+  }
   return 0;
 }
 

@@ -88,10 +88,10 @@ int procmem_fork(struct procmem *old, struct procmem *new)
   new->brk = old->brk;
   new->mmap_top = old->mmap_top;
   if (c.err == 0)
-    pm_debug_check(old);
+    pm_debug_check_all(old);          /* fork's own work is of this size */
   release(&old->lock);
   if (c.err == 0)
-    pm_debug_check(new);
+    pm_debug_check_all(new);
   while (chain) {
     struct vm_mapping *m = chain;
     chain = m->chain;

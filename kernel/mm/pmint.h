@@ -1,7 +1,8 @@
 /*
  * procmem's internal helpers, shared by its files (procmem.c: the list
- * operations, pmfault.c: faults, pmfork.c: fork, pmbrk.c: the brk heap, pmview.c: the
- * maps view and the invariant checker). Not for use outside kernel/mm/.
+ * operations, pmfault.c: faults, pmfork.c: fork, pmbrk.c: the brk heap,
+ * pmview.c: the maps view and the invariant checker). Not for use
+ * outside kernel/mm/.
  */
 #ifndef KITE_PMINT_H
 #define KITE_PMINT_H
@@ -34,6 +35,9 @@ void pm_unmap_pages_locked(struct procmem *pm, uint64 start, uint64 end, enum vm
 /* Write back (if asked) shared file pages, drop object references and free
  * the nodes. Process context, pm->lock not held. */
 void pm_release_nodes(struct vm_nodes *nodes, int writeback);
-void pm_debug_check(struct procmem *pm);  /* procmem_check() in debug builds */
+/* Debug builds (pmview.c), pm->lock held: after a change to [a, b), the
+ * check near it, and now and then the whole check; the whole check now. */
+void pm_debug_check(struct procmem *pm, uint64 a, uint64 b);
+void pm_debug_check_all(struct procmem *pm);
 
 #endif

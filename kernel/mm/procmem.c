@@ -171,29 +171,6 @@ static int views_reserve_locked(struct procmem *pm, uint64 a, uint64 b, int remo
   return err;
 }
 
-/*
- * The whole-structure check costs O(mappings + resident pages). In a small
- * process it runs after every change; after a check that cost W units of
- * work, the next W/1024 changes skip it, so a debug build does O(1)
- * amortised checking per change instead of O(size): growing a heap a page
- * at a time to 100,000 pages stays linear.
- */
-void pm_debug_check(struct procmem *pm)
-{
-#if KITE_DEBUG
-  if (pm->check_skip > 0) {
-    pm->check_skip--;
-    return;
-  }
-  uint64 work = 0;
-  if (procmem_check_work(pm, &work) != 0)
-    panic("procmem: invariants broken (see above)");
-  pm->check_skip = work / 1024;
-#else
-  (void)pm;
-#endif
-}
-
 /* The kernel windows every address space carries (see memlayout.h). */
 static int add_kernel_windows(struct procmem *pm)
 {
@@ -243,6 +220,8 @@ void procmem_destroy(struct procmem *pm)
   struct vm_nodes all;
   vm_nodes_init(&all);
   acquire(&pm->lock);
+  if (pm->pt)
+    pm_debug_check_all(pm);           /* as the process leaves it */
   for (struct vm_mapping *m = vmlist_first(&pm->list); m; m = vmlist_next(m))
     view_change_locked(m, -1);
   if (pm->pt) {
@@ -406,7 +385,7 @@ int procmem_map(struct procmem *pm, const struct pm_map_req *req, uint64 *addr_o
     err = views_reserve_locked(pm, addr, replacing ? end : addr, 1, 0, view, req->prot);
   if (err == 0) {
     map_commit_locked(pm, req, m, addr, &sp, &removed);
-    pm_debug_check(pm);
+    pm_debug_check(pm, addr, addr + req->len);
   }
   release(&pm->lock);
 
@@ -457,7 +436,7 @@ int procmem_unmap(struct procmem *pm, uint64 addr, uint64 len)
     for (struct vm_mapping *r = removed.head; r; r = r->chain)
       pm_unmap_pages_locked(pm, r->start, r->end, r->type);
     pt_flush();
-    pm_debug_check(pm);
+    pm_debug_check(pm, addr, end);
   }
   release(&pm->lock);
 
@@ -513,7 +492,7 @@ int procmem_protect(struct procmem *pm, uint64 addr, uint64 len, uint32 prot)
     struct reprot r = { pm };
     pt_for_each(pm->pt, addr, end, reprot_page, &r);
     pt_flush();
-    pm_debug_check(pm);
+    pm_debug_check(pm, addr, end);
   }
   release(&pm->lock);
 

@@ -3,8 +3,8 @@
  * list of mappings (mm/vmlist.h). The mapping list is the truth; the page
  * table is a cache of it that page faults fill in.
  *
- * Invariants (procmem_check() verifies them in debug builds after every
- * change):
+ * Invariants (debug builds check them near every change, and whole every
+ * so often, at fork and at exit: see mm/pmview.c):
  *  - every user PTE lies inside a mapping, never inside a guard, and grants
  *    no more than the mapping's protection;
  *  - every user PTE holds one reference on its physical page (MMIO pages
@@ -41,6 +41,15 @@ struct shm;
 
 enum pm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
+/* What the debug-build checker did and owes (mm/pmview.c), in units of
+ * nodes and PTEs looked at. */
+struct pm_checks {
+  uint64 credit;            /* work of changes since the last whole check */
+  uint64 last_whole;        /* what the last whole check cost */
+  uint64 changes, wholes;   /* changes checked near what they touched; whole checks */
+  uint64 change_work, whole_work;
+};
+
 struct procmem {
   struct spinlock lock;
   pagetable_t pt;           /* [L] */
@@ -48,7 +57,7 @@ struct procmem {
   uint64 heap_start;        /* fixed by exec */
   uint64 brk;               /* [L] current break, byte granular */
   uint64 mmap_top;          /* fixed by exec: kernel-chosen mmaps go below */
-  uint64 check_skip;        /* [L] debug checks to skip (pm_debug_check) */
+  struct pm_checks checks;  /* [L] debug builds */
 };
 
 /* Where procmem_map() puts a mapping. */
@@ -117,9 +126,11 @@ uint64 procmem_load_page(struct procmem *pm, uint64 va);
  * mmap area, each moved by a random number of pages unless KITE_ASLR is 0. */
 void   procmem_set_layout(struct procmem *pm, uint64 image_end);
 
-int    procmem_check(struct procmem *pm);     /* 0, or prints what broke */
+int    procmem_check(struct procmem *pm);     /* 0, or prints what broke (lock held) */
 /* The same, adding the mappings and pages it looked at to *work. */
 int    procmem_check_work(struct procmem *pm, uint64 *work);
 void   procmem_dump(struct procmem *pm);      /* for gdb: call procmem_dump(p->mem) */
+/* SYS_memcheck's operations (<kite/syscall.h>); -ENOSYS unless debug. */
+long   procmem_memcheck(struct procmem *pm, int op, uint64 addr, uint64 counts[]);
 
 #endif

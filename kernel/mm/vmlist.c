@@ -1066,3 +1066,77 @@ int vmlist_check(const struct vmlist *l)
   }
   return 0;
 }
+
+/* n's links, height, balance and max_gap against its children. */
+static int check_links(const struct vm_mapping *n)
+{
+  int hl = height(n->left), hr = height(n->right);
+
+  if ((n->left && n->left->parent != n) || (n->right && n->right->parent != n))
+    return broken("bad parent link", n, NULL);
+  if (n->parent && n->parent->left != n && n->parent->right != n)
+    return broken("not a child of its parent", n, n->parent);
+  if (hl - hr > 1 || hr - hl > 1)
+    return broken("unbalanced", n, NULL);
+  if (n->height != 1 + MAX(hl, hr))
+    return broken("wrong height", n, NULL);
+  if (n->max_gap != max3(n->gap, max_gap(n->left), max_gap(n->right)))
+    return broken("wrong max_gap", n, NULL);
+  return 0;
+}
+
+/* m on its own and against the mapping before it. */
+static int check_near_one(const struct vmlist *l, const struct vm_mapping *m)
+{
+  const struct vm_mapping *prev = vmlist_prev(m);
+  const char *why = mapping_fault(l, m);
+
+  if (why)
+    return broken(why, m, NULL);
+  if (prev && prev->end > m->start)
+    return broken("overlapping or unsorted", prev, m);
+  if (m->gap != m->start - (prev ? prev->end : l->lo))
+    return broken("wrong gap", m, prev);
+  return check_links(m);
+}
+
+/* The nodes above m, up to the root. */
+static int check_path(const struct vmlist *l, const struct vm_mapping *m, uint64 *work)
+{
+  for (; m->parent; m = m->parent) {
+    (*work)++;
+    if (check_links(m->parent) < 0)
+      return -1;
+  }
+  return m == l->root ? 0 : broken("a top node that is not the root", m, NULL);
+}
+
+/*
+ * Every node between the first and the last one checked is checked on its
+ * own; the nodes above them that lie outside that run are all above the
+ * first or above the last one (a node above x with x in its right subtree
+ * has everything between itself and x there too), so two paths to the
+ * root cover them.
+ */
+int vmlist_check_near(const struct vmlist *l, uint64 a, uint64 b, uint64 *work)
+{
+  const struct vm_mapping *m = first_ending_above(l, a), *below, *first, *last = NULL;
+
+  if (l->count > l->max_count || l->count < 0 || (l->root == NULL) != (l->count == 0)) {
+    printf("vmlist: count %d, limit %d, root %p\n", l->count, l->max_count, (void *)l->root);
+    return -KITE_EINVAL;
+  }
+  below = m ? vmlist_prev(m) : vmlist_last(l);
+  first = below ? below : m;
+  for (m = first; m; m = vmlist_next(m)) {
+    (*work)++;
+    if (check_near_one(l, m) < 0)
+      return -KITE_EINVAL;
+    last = m;
+    if (m->start >= b)
+      break;                  /* the neighbour above: checked, and the last */
+  }
+  if (first && (check_path(l, first, work) < 0 || check_path(l, last, work) < 0))
+    return -KITE_EINVAL;
+  return 0;
+}

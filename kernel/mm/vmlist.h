@@ -218,6 +218,16 @@ static inline int vmlist_count(const struct vmlist *l) { return l->count; }
  * procmem runs it after every change in debug builds.
  */
 int vmlist_check(const struct vmlist *l);
+/*
+ * The same near [a, b), O(k log n) for the k mappings met: each mapping
+ * meeting [a, b) and the one on either side passes the checks of one
+ * mapping and is sorted against the mapping before it, with the right gap;
+ * it and every node on its path to the root have consistent links,
+ * heights, balance and max_gap; the count is within the limit. *work grows
+ * by the nodes looked at. procmem runs it after each change in debug
+ * builds, and vmlist_check every so often.
+ */
+int vmlist_check_near(const struct vmlist *l, uint64 a, uint64 b, uint64 *work);
 
 /* Spares and node chains. */
 static inline void vm_spares_init(struct vm_spares *sp) { sp->count = 0; }

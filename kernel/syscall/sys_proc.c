@@ -13,6 +13,7 @@
 #include <kite/errno.h>
 #include <kite/stat.h>
 #include <kite/mman.h>
+#include <kite/syscall.h>
 
 long sys_fork(void) { return kfork(); }
 long sys_exit(void) { kexit(argint(0)); }
@@ -42,6 +43,17 @@ long sys_sbrk(void)
 long sys_brk(void)
 {
   return procmem_brk(myproc()->mem, argraw(0));
+}
+
+/* memcheck(op, addr): see <kite/syscall.h>. */
+long sys_memcheck(void)
+{
+  uint64 counts[KITE_MEMCHECK_NCOUNTS];
+  int op = argint(0);
+  long r = procmem_memcheck(myproc()->mem, op, argraw(1), counts);
+  if (r == 0 && op == KITE_MEMCHECK_COUNTS)
+    r = copyout_user(arguaddr(1), counts, sizeof counts);
+  return r;
 }
 
 /* sleep(n): until n tick boundaries have passed (so uptime() then reads

@@ -24,6 +24,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
   [SYS_mprotect] = sys_mprotect, [SYS_mquery]   = sys_mquery,
   [SYS_mmaps]    = sys_mmaps,    [SYS_bench]    = sys_bench,
   [SYS_hartreenter] = sys_hartreenter,
+  [SYS_memcheck] = sys_memcheck,
 };
 
 uint64 argraw(int n)

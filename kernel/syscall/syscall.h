@@ -32,6 +32,7 @@ long sys_getpid(void);
 long sys_getppid(void);
 long sys_sbrk(void);
 long sys_brk(void);
+long sys_memcheck(void);
 long sys_sleep(void);
 long sys_uptime(void);
 long sys_poweroff(void);

@@ -1120,6 +1120,56 @@ TEST(random_vs_model)
          outcomes[1][1], outcomes[2][0], outcomes[2][1], outcomes[3][0], outcomes[3][1], merges);
 }
 
+/* The check near a range passes a sound list everywhere, and sees damage
+ * to a mapping in or beside the range, or on its path to the root. */
+TEST(check_near_catches_damage)
+{
+  struct vmlist l;
+  struct vm_mapping *m, *leaf, *parent;
+  uint64 work = 0;
+  int i;
+
+  vmlist_init(&l, LO, HI, PG);
+  for (i = 0; i < 40; i++)
+    add(&l, page(2 * i), page(2 * i + 1), VM_ANON, VM_PROT_READ);
+  for (i = 0; i < 82; i++)
+    CHECK_EQ(vmlist_check_near(&l, page(i), page(i + 1), &work), 0);
+  CHECK_EQ(vmlist_check_near(&l, LO, HI, &work), 0);
+  CHECK(work > 82);
+  printf("(the next lines are expected complaints)\n");
+  m = vmlist_find(&l, page(20));
+  m->end = page(23);                  /* overlaps the next one */
+  CHECK_EQ(vmlist_check_near(&l, page(20), page(21), &work), -EINVAL);
+  CHECK_EQ(vmlist_check_near(&l, page(22), page(23), &work), -EINVAL);   /* the one above */
+  CHECK_EQ(vmlist_check_near(&l, page(70), page(71), &work), 0);         /* out of reach */
+  m->end = page(21);
+  m->gap++;
+  CHECK_EQ(vmlist_check_near(&l, page(20), page(21), &work), -EINVAL);
+  m->gap--;
+  m->max_gap++;
+  CHECK_EQ(vmlist_check_near(&l, page(20), page(21), &work), -EINVAL);
+  m->max_gap--;
+  m->prot = VM_PROT_WRITE | VM_PROT_EXEC;
+  CHECK_EQ(vmlist_check_near(&l, page(20), page(21), &work), -EINVAL);
+  m->prot = VM_PROT_READ;
+  for (leaf = l.root; leaf->left; leaf = leaf->left)
+    ;
+  l.root->height++;                   /* on every path */
+  CHECK_EQ(vmlist_check_near(&l, leaf->start, leaf->end, &work), -EINVAL);
+  l.root->height--;
+  parent = leaf->parent;
+  leaf->parent = NULL;
+  CHECK_EQ(vmlist_check_near(&l, leaf->start, leaf->end, &work), -EINVAL);
+  leaf->parent = parent;
+  CHECK_EQ(vmlist_check(&l), 0);
+  l.count = l.max_count + 1;
+  CHECK_EQ(vmlist_check_near(&l, page(20), page(21), &work), -EINVAL);
+  l.count = 40;
+  CHECK_EQ(vmlist_check(&l), 0);
+  CHECK_EQ(vmlist_check_near(&l, page(20), page(21), &work), 0);
+  list_free(&l);
+}
+
 /* check.h's RUN puts two statements after an else on one line. */
 #pragma GCC diagnostic ignored "-Wmisleading-indentation"
 
@@ -1139,6 +1189,7 @@ int main(void)
   RUN(resize_heap);
   RUN(clone_copies);
   RUN(check_catches_damage);
+  RUN(check_near_catches_damage);
   RUN(random_vs_model);
   return check_summary();
 }

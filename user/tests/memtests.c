@@ -2228,6 +2228,102 @@ static void t_sbrk_eager_oom(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The kernel's memory checker (debug kernels)                               */
+
+static long k_memcheck(long op, unsigned long addr) { return KSYS2(SYS_memcheck, op, addr); }
+
+#define SEEN_BOTH (KITE_MEMCHECK_SEEN_WHOLE | KITE_MEMCHECK_SEEN_NEAR)
+
+/*
+ * Damage planted on purpose is seen by both the whole check and the check
+ * that runs after a change there; afterwards everything is sound again. A
+ * kernel built without the checks must say ENOSYS to every operation.
+ */
+static void t_checker_catches(void)
+{
+  unsigned long counts[KITE_MEMCHECK_NCOUNTS];
+  long r = k_memcheck(KITE_MEMCHECK_NOW, 0);
+
+  if (r == -KITE_ENOSYS) {
+    for (long op = 0; op <= KITE_MEMCHECK_COUNTS + 1; op++)
+      CHECK_ERR(k_memcheck(op, (unsigned long)counts), KITE_ENOSYS);
+    printf("(a kernel without debug checks: nothing more to test) ");
+    return;
+  }
+  CHECK_EQ(r, 0);
+  unsigned long ro = MAP(0, 2 * PG, R, PRIV | ANON);
+  CHECK_EQ(((volatile char *)ro)[0], 0);             /* resident, read-only */
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_BREAK_PTE, ro), SEEN_BOTH);
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_NOW, 0), 0);
+  KILLED_WRITE(ro);                                  /* put right, not left writable */
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_STRAY_PTE, AREA(23)), SEEN_BOTH);
+  EXPECT_FREE(AREA(23), 0, 0);
+  KILLED_READ(AREA(23));
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_BREAK_BRK, 0), SEEN_BOTH);
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_NOW, 0), 0);
+
+  /* Operations on what is not there to damage change nothing. */
+  unsigned long rw = MAP(0, PG, RW, PRIV | ANON);
+  ((volatile char *)rw)[0] = 1;
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_BREAK_PTE, rw), KITE_EINVAL);      /* writable */
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_BREAK_PTE, ro + PG), KITE_EINVAL); /* not resident */
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_BREAK_PTE, AREA(23)), KITE_EINVAL);
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_STRAY_PTE, ro), KITE_EINVAL);      /* mapped */
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_STRAY_PTE, 0x80000000UL), KITE_EINVAL);
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_STRAY_PTE, USER_TOP), KITE_EINVAL);
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_STRAY_PTE, 0), KITE_EINVAL);
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_COUNTS + 1, 0), KITE_EINVAL);
+  CHECK_ERR(k_memcheck(-1, 0), KITE_EINVAL);
+  CHECK_ERR(k_memcheck(KITE_MEMCHECK_COUNTS, 8), KITE_EFAULT);
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_NOW, 0), 0);
+  CHECK_OK(k_munmap(ro, 2 * PG));
+  CHECK_OK(k_munmap(rw, PG));
+}
+
+/*
+ * Every change is checked near what it touched, and whole checks run now
+ * and then, costing no more than the contract in <kite/syscall.h> allows:
+ * KITE_MEMCHECK_RATIO times the work of the changes, plus the pages the
+ * process gained, plus one whole check. Counted, not timed.
+ */
+static void t_checker_amortised(void)
+{
+  const long steps = ktest_quick() ? 1500 : 6000;
+  unsigned long c0[KITE_MEMCHECK_NCOUNTS], c1[KITE_MEMCHECK_NCOUNTS];
+  unsigned long top = brk_to_page(__LINE__);
+  long r = k_memcheck(KITE_MEMCHECK_COUNTS, (unsigned long)c0);
+
+  if (r == -KITE_ENOSYS) {
+    printf("(a kernel without debug checks: nothing to count) ");
+    return;
+  }
+  CHECK_EQ(r, 0);
+  for (long i = 0; i < steps; i++) {
+    CHECK_EQ(k_sbrk(PG), top + i * PG);
+    ((volatile char *)top)[i * PG] = 1;
+  }
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_COUNTS, (unsigned long)c1), 0);
+  unsigned long changes = c1[KITE_MEMCHECK_C_CHANGES] - c0[KITE_MEMCHECK_C_CHANGES];
+  unsigned long wholes = c1[KITE_MEMCHECK_C_WHOLES] - c0[KITE_MEMCHECK_C_WHOLES];
+  unsigned long change_work = c1[KITE_MEMCHECK_C_CHANGE_WORK] - c0[KITE_MEMCHECK_C_CHANGE_WORK];
+  unsigned long whole_work = c1[KITE_MEMCHECK_C_WHOLE_WORK] - c0[KITE_MEMCHECK_C_WHOLE_WORK];
+  unsigned long allowed = KITE_MEMCHECK_RATIO * change_work +
+                          KITE_MEMCHECK_PAGE_UNITS * (steps + 1) + c0[KITE_MEMCHECK_C_LAST_WHOLE];
+  if (changes != (unsigned long)steps)
+    fail(__LINE__, "%ld changes, %lu checked", steps, changes);
+  if (wholes < 2)
+    fail(__LINE__, "%ld changes and only %lu whole checks", steps, wholes);
+  if (whole_work > allowed)
+    fail(__LINE__, "whole checks cost %lu units after changes of %lu units (%lu allowed)",
+         whole_work, change_work, allowed);
+  /* The near checks stay small: no O(size) hidden in them. */
+  if (change_work > (unsigned long)steps * 64)
+    fail(__LINE__, "%lu units of near checks for %ld one-page changes", change_work, steps);
+  CHECK_EQ(k_sbrk(-steps * (long)PG), top + steps * PG);
+  CHECK_EQ(k_memcheck(KITE_MEMCHECK_NOW, 0), 0);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Limits                                                                    */
 
 /*
@@ -2995,6 +3091,8 @@ static const struct ktest tests[] = {
   { "sbrk_type_invalid",   t_sbrk_type_invalid,      KTEST_NORMAL },
   { "sbrk_eager_oom",      t_sbrk_eager_oom,         KTEST_NORMAL },
   { "brk_split_heap",      t_brk_split_heap,         KTEST_NORMAL },
+  { "checker_catches",     t_checker_catches,        KTEST_NORMAL },
+  { "checker_amortised",   t_checker_amortised,      KTEST_NORMAL },
   /* stack */
   { "guard_hit",           t_guard_hit,              KTEST_NORMAL },
   { "stack_use",           t_stack_use,              KTEST_NORMAL },
