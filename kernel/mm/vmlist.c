@@ -1016,17 +1016,38 @@ static const char *mapping_fault(const struct vmlist *l, const struct vm_mapping
   return NULL;
 }
 
-/* In-order visit: m alone, then m against the mapping before it. */
-static int check_visit(struct check_state *cs, const struct vm_mapping *m)
+/* m alone, then m against prev, the mapping before it (NULL: none). */
+static int check_one(const struct vmlist *l, const struct vm_mapping *m,
+                     const struct vm_mapping *prev)
 {
-  const char *why = mapping_fault(cs->l, m);
+  const char *why = mapping_fault(l, m);
 
   if (why)
     return broken(why, m, NULL);
-  if (cs->prev && cs->prev->end > m->start)
-    return broken("overlapping or unsorted", cs->prev, m);
-  if (m->gap != m->start - (cs->prev ? cs->prev->end : cs->l->lo))
-    return broken("wrong gap", m, cs->prev);
+  if (prev && prev->end > m->start)
+    return broken("overlapping or unsorted", prev, m);
+  if (m->gap != m->start - (prev ? prev->end : l->lo))
+    return broken("wrong gap", m, prev);
+  return 0;
+}
+
+/* n's balance, height and max_gap, given its children's heights. */
+static int check_shape(const struct vm_mapping *n, int hl, int hr)
+{
+  if (hl - hr > 1 || hr - hl > 1)
+    return broken("unbalanced", n, NULL);
+  if (n->height != 1 + MAX(hl, hr))
+    return broken("wrong height", n, NULL);
+  if (n->max_gap != max3(n->gap, max_gap(n->left), max_gap(n->right)))
+    return broken("wrong max_gap", n, NULL);
+  return 0;
+}
+
+/* In-order visit: m alone, then m against the mapping before it. */
+static int check_visit(struct check_state *cs, const struct vm_mapping *m)
+{
+  if (check_one(cs->l, m, cs->prev) < 0)
+    return -1;
   cs->prev = m;
   cs->count++;
   return 0;
@@ -1043,14 +1064,8 @@ static int check_subtree(struct check_state *cs, const struct vm_mapping *n,
   if (n->parent != parent)
     return broken("bad parent link", n, parent);
   if ((hl = check_subtree(cs, n->left, n)) < 0 || check_visit(cs, n) < 0 ||
-      (hr = check_subtree(cs, n->right, n)) < 0)
+      (hr = check_subtree(cs, n->right, n)) < 0 || check_shape(n, hl, hr) < 0)
     return -1;
-  if (hl - hr > 1 || hr - hl > 1)
-    return broken("unbalanced", n, NULL);
-  if (n->height != 1 + MAX(hl, hr))
-    return broken("wrong height", n, NULL);
-  if (n->max_gap != max3(n->gap, max_gap(n->left), max_gap(n->right)))
-    return broken("wrong max_gap", n, NULL);
   return n->height;
 }
 
@@ -1067,36 +1082,21 @@ int vmlist_check(const struct vmlist *l)
   return 0;
 }
 
-/* n's links, height, balance and max_gap against its children. */
+/* n's links, and its shape against its children's recorded heights. */
 static int check_links(const struct vm_mapping *n)
 {
-  int hl = height(n->left), hr = height(n->right);
-
   if ((n->left && n->left->parent != n) || (n->right && n->right->parent != n))
     return broken("bad parent link", n, NULL);
   if (n->parent && n->parent->left != n && n->parent->right != n)
     return broken("not a child of its parent", n, n->parent);
-  if (hl - hr > 1 || hr - hl > 1)
-    return broken("unbalanced", n, NULL);
-  if (n->height != 1 + MAX(hl, hr))
-    return broken("wrong height", n, NULL);
-  if (n->max_gap != max3(n->gap, max_gap(n->left), max_gap(n->right)))
-    return broken("wrong max_gap", n, NULL);
-  return 0;
+  return check_shape(n, height(n->left), height(n->right));
 }
 
-/* m on its own and against the mapping before it. */
+/* m on its own, against the mapping before it, and its links. */
 static int check_near_one(const struct vmlist *l, const struct vm_mapping *m)
 {
-  const struct vm_mapping *prev = vmlist_prev(m);
-  const char *why = mapping_fault(l, m);
-
-  if (why)
-    return broken(why, m, NULL);
-  if (prev && prev->end > m->start)
-    return broken("overlapping or unsorted", prev, m);
-  if (m->gap != m->start - (prev ? prev->end : l->lo))
-    return broken("wrong gap", m, prev);
+  if (check_one(l, m, vmlist_prev(m)) < 0)
+    return -1;
   return check_links(m);
 }
 

@@ -1967,18 +1967,26 @@ static unsigned long brk_to_page(int line)
   return pg_up(b);
 }
 
+/* A touched heap page below a page-aligned break, so that the heap's
+ * resident pages can be counted at the break; *resident gets their number.
+ * Returns the break. */
+static unsigned long heap_to_count(int line, long *resident)
+{
+  unsigned long top = brk_to_page(line);
+  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_LAZY), top);
+  touch_pages(top, PG);
+  *resident = resident_at(line, top);
+  return top + PG;
+}
+
 /* Eager growth backs every new page at once, zeroed; shrinking frees
  * them whatever the type. */
 static void t_sbrk_eager(void)
 {
   const long n = 64;
-  unsigned long top = brk_to_page(__LINE__);
   long r0, f0, f1;
+  unsigned long top = heap_to_count(__LINE__, &r0);
 
-  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_LAZY), top);   /* a heap page to count from */
-  touch_pages(top, PG);
-  top += PG;
-  r0 = resident_at(__LINE__, top - 1);
   free_pages();
   f0 = free_pages();
   CHECK_EQ(k_sbrk_type(n * PG, KITE_SBRK_EAGER), top);
@@ -2019,13 +2027,9 @@ static void t_sbrk_eager(void)
 static void t_sbrk_lazy_type(void)
 {
   const long n = 4096;
-  unsigned long top = brk_to_page(__LINE__);
   long r0, f0, f1;
+  unsigned long top = heap_to_count(__LINE__, &r0);
 
-  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_LAZY), top);   /* a heap page to count from */
-  touch_pages(top, PG);
-  top += PG;
-  r0 = resident_at(__LINE__, top - 1);
   free_pages();
   f0 = free_pages();
   CHECK_EQ(k_sbrk_type(n * PG, KITE_SBRK_LAZY), top);
