@@ -114,6 +114,10 @@ static int res_fill(struct brk_res *r, const struct brk_plan *p)
       return -KITE_ENOMEM;
     r->sp.n[r->sp.count++] = m;
   }
+  /* More than is free cannot succeed: fail before taking any, so that
+   * the attempt does not starve other processes even for a moment. */
+  if (p->npages > r->npages && p->npages - r->npages > kfree_pages())
+    return -KITE_ENOMEM;
   while (r->npages < p->npages) {
     void *pg = kzalloc();
     if (pg == NULL)

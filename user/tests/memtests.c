@@ -1,7 +1,8 @@
 /*
  * memtests: Kite's in-QEMU suite of process memory: mmap, munmap,
- * mprotect, the mapping queries, brk, copy-on-write fork, lazy pages,
- * shared and file-backed mappings, guard regions, exec failure and limits.
+ * mprotect, the mapping queries, brk and sbrk's eager and lazy growth,
+ * copy-on-write fork, lazy pages, shared and file-backed mappings, guard
+ * regions, exec failure, limits, and the debug kernel's memory checker.
  *
  *   memtests [-q] [-l] [-a NAME] [NAME...]
  *
@@ -2231,6 +2232,65 @@ static void t_sbrk_eager_oom(void)
   k_close(p[1]);
 }
 
+/* Takes all free memory but `keep` pages, says so on fds (read end | write
+ * end << 8, the pipe it also waits on), waits, gives it back. */
+static void memory_hog(unsigned long fds)
+{
+  long rfd = (long)(fds & 0xff), wfd = (long)(fds >> 8);
+  unsigned long top = brk_to_page(__LINE__);
+  long n = 0, step;
+  char c;
+
+  errno = 0;
+  prefault_stack(8 * PG);
+  for (step = 64; step >= 1; step = step == 64 ? 1 : 0)
+    while (k_sbrk_type(step * (long)PG, KITE_SBRK_EAGER) >= 0)
+      n += step;
+  CHECK_EQ(k_sbrk_type(-8 * (long)PG, KITE_SBRK_LAZY), top + n * PG);
+  CHECK_EQ(k_write(wfd, "r", 1), 1);
+  CHECK_EQ(k_read(rfd, &c, 1), 1);                   /* the test's "done" */
+}
+
+/*
+ * Eager growth that gets its pages but not a page-table page: the break
+ * sits one page below a 2 MiB boundary the heap never reached, so the
+ * page above needs a new page-table page, and a hog has left exactly as
+ * many free pages as the call asks for. The call must fail with ENOMEM
+ * and undo the page it had mapped below the boundary.
+ */
+static void t_sbrk_eager_undo(void)
+{
+  const unsigned long two_mib = 2UL << 20;
+  unsigned long top = brk_to_page(__LINE__);
+  unsigned long edge = (top + 2 * two_mib) & ~(two_mib - 1);
+  long f, r0, hog;
+  int p[2];
+
+  CHECK_EQ(k_sbrk_type((long)(edge - PG - top), KITE_SBRK_LAZY), top);
+  touch_pages(edge - 2 * PG, PG);                    /* the page table below edge */
+  r0 = resident_at(__LINE__, edge - 2 * PG);
+  CHECK_OK(k_pipe(p));
+  hog = spawn(__LINE__, memory_hog, (unsigned long)(p[0] | p[1] << 8));
+  errno = 0;
+  prefault_stack(8 * PG);
+  char c;
+  CHECK_EQ(k_read(p[0], &c, 1), 1);
+  f = free_pages();
+  if (f < 2 || f > 64)
+    fail(__LINE__, "the hog left %ld free pages, expected a few", f);
+  CHECK_ERR(k_sbrk_type(f * (long)PG, KITE_SBRK_EAGER), KITE_ENOMEM);
+  CHECK_EQ(k_sbrk(0), edge - PG);
+  CHECK_EQ(free_pages(), f);
+  CHECK_EQ(resident_at(__LINE__, edge - 2 * PG), r0);  /* the page below edge went */
+  CHECK_EQ(k_sbrk_type(PG, KITE_SBRK_EAGER), edge - PG);    /* no new table: fine */
+  CHECK_EQ(resident_at(__LINE__, edge - 2 * PG), r0 + 1);
+  CHECK_EQ(k_write(p[1], "d", 1), 1);
+  CHECK_EXIT(hog, 0);
+  k_close(p[0]);
+  k_close(p[1]);
+  CHECK_EQ(k_sbrk(-(long)(edge - top)), edge);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The kernel's memory checker (debug kernels)                               */
 
@@ -3094,6 +3154,7 @@ static const struct ktest tests[] = {
   { "sbrk_lazy_type",      t_sbrk_lazy_type,         KTEST_NORMAL },
   { "sbrk_type_invalid",   t_sbrk_type_invalid,      KTEST_NORMAL },
   { "sbrk_eager_oom",      t_sbrk_eager_oom,         KTEST_NORMAL },
+  { "sbrk_eager_undo",     t_sbrk_eager_undo,        KTEST_NORMAL },
   { "brk_split_heap",      t_brk_split_heap,         KTEST_NORMAL },
   { "checker_catches",     t_checker_catches,        KTEST_NORMAL },
   { "checker_amortised",   t_checker_amortised,      KTEST_NORMAL },
