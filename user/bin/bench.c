@@ -557,29 +557,42 @@ static void bench_fork(void)
 
 static long k_sbrk(long n, long type) { return KSYS2(SYS_sbrk, n, type); }
 
-/* One lazy sbrk(4096): SB_BATCH of them per sample, the heap shrunk back
- * (untimed) after each sample. */
-static double measure_sbrk_lazy(void)
+/* One lazy sbrk(4096) and one getpid round trip, in ns: each sample
+ * times SB_BATCH getpids and then SB_BATCH sbrks (the heap is shrunk back,
+ * untimed, after each), so that the two are measured side by side. */
+static int measure_sbrk_lazy(double *sbrk_ns, double *getpid_ns)
 {
-  double run_med[RUNS], sample[SB_SAMPLES];
+  double sb_med[RUNS], gp_med[RUNS], sb[SB_SAMPLES], gp[SB_SAMPLES];
+  long pid = KSYS0(SYS_getpid);
 
   for (int run = 0; run < RUNS; run++) {
     for (int s = 0; s < SB_SAMPLES; s++) {
       unsigned long t0 = now();
       for (int i = 0; i < SB_BATCH; i++)
+        if (KSYS0(SYS_getpid) != pid) {
+          error("getpid changed");
+          return -1;
+        }
+      unsigned long t1 = now();
+      for (int i = 0; i < SB_BATCH; i++)
         if (is_err(k_sbrk(PG, KITE_SBRK_LAZY))) {
           error("sbrk(4096) failed");
           return -1;
         }
-      sample[s] = ticks_ns((double)(now() - t0)) / SB_BATCH;
+      unsigned long t2 = now();
+      gp[s] = ticks_ns((double)(t1 - t0)) / SB_BATCH;
+      sb[s] = ticks_ns((double)(t2 - t1)) / SB_BATCH;
       if (is_err(k_sbrk(-(long)SB_BATCH * PG, KITE_SBRK_LAZY))) {
         error("sbrk(-%d pages) failed", SB_BATCH);
         return -1;
       }
     }
-    run_med[run] = median(sample, SB_SAMPLES);
+    sb_med[run] = median(sb, SB_SAMPLES);
+    gp_med[run] = median(gp, SB_SAMPLES);
   }
-  return median(run_med, RUNS);
+  *sbrk_ns = median(sb_med, RUNS);
+  *getpid_ns = median(gp_med, RUNS);
+  return 0;
 }
 
 /* HEAP_STEPS steps of sbrk(4096) of the given type plus a write to the
@@ -621,24 +634,12 @@ static void bench_heap(void)
   static const char *names[2] = { "lazy", "eager" };
   static const long types[2] = { KITE_SBRK_LAZY, KITE_SBRK_EAGER };
   double all[2][HEAP_RUNS], first[2][HEAP_RUNS], last[2][HEAP_RUNS];
-  double getpid_ns[RUNS], sb;
-  long pid = KSYS0(SYS_getpid);
+  double sb, gp;
   struct kite_sysinfo si;
   char name[48];
 
-  /* The getpid round trip again, measured next to the sbrk it is compared with. */
-  for (int run = 0; run < RUNS; run++) {
-    unsigned long t0 = now();
-    for (int i = 0; i < SB_SAMPLES * SB_BATCH; i++)
-      if (KSYS0(SYS_getpid) != pid) {
-        error("getpid changed");
-        return;
-      }
-    getpid_ns[run] = ticks_ns((double)(now() - t0)) / (SB_SAMPLES * SB_BATCH);
-  }
-  if ((sb = measure_sbrk_lazy()) < 0)
+  if (measure_sbrk_lazy(&sb, &gp) < 0)
     return;
-  double gp = median(getpid_ns, RUNS);
   printf("\nheap growth, ns: median of %d runs\n", RUNS);
   printf("  %-30s %9.0f\n", "getpid round trip", gp);
   printf("  %-30s %9.0f   (%.2f x getpid)\n", "lazy sbrk(4096)", sb, sb / gp);
