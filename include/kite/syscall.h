@@ -91,6 +91,6 @@
 #define KITE_MEMCHECK_C_LAST_WHOLE   4   /* work of the last whole check */
 #define KITE_MEMCHECK_NCOUNTS        5
 #define KITE_MEMCHECK_RATIO          1
-#define KITE_MEMCHECK_PAGE_UNITS     18
+#define KITE_MEMCHECK_PAGE_UNITS     66
 
 #endif

@@ -44,8 +44,10 @@ enum pm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 /* What the debug-build checker did and owes (mm/pmview.c), in units of
  * nodes and PTEs looked at. */
 struct pm_checks {
-  uint64 credit;            /* work of changes since the last whole check */
-  uint64 last_whole;        /* what the last whole check cost */
+  int64 budget;             /* what the sweep may still spend (< 0: overspent) */
+  uint64 sweep_pos;         /* where the sweep goes on; USER_TOP: at the end */
+  uint64 sweep_work;        /* what this pass of the sweep cost so far */
+  uint64 last_whole;        /* what the last whole check (or pass) cost */
   uint64 changes, wholes;   /* changes checked near what they touched; whole checks */
   uint64 change_work, whole_work;
 };

@@ -2380,8 +2380,8 @@ static void t_checker_amortised(void)
   if (whole_work > allowed)
     fail(__LINE__, "whole checks cost %lu units after changes of %lu units (%lu allowed)",
          whole_work, change_work, allowed);
-  /* The near checks stay small: no O(size) hidden in them. */
-  if (change_work > (unsigned long)steps * 64)
+  /* The near checks stay small, a few pages' worth each: no O(size). */
+  if (change_work > (unsigned long)steps * 4 * KITE_MEMCHECK_PAGE_UNITS)
     fail(__LINE__, "%lu units of near checks for %ld one-page changes", change_work, steps);
   CHECK_EQ(k_sbrk(-steps * (long)PG), top + steps * PG);
   CHECK_EQ(k_memcheck(KITE_MEMCHECK_NOW, 0), 0);
