@@ -47,5 +47,6 @@
 #define SYS_faultinject 33
 #define SYS_bench       34
 #define SYS_hartreenter 35
+#define SYS_memcheck    36
 
 #endif
