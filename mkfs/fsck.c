@@ -3,6 +3,13 @@
  * <kite/fs.h>, printing one line per problem.
  *
  *   fsck IMG        exit status 0 iff the image is clean
+ *   fsck -c IMG     the same for an image whose system stopped without
+ *                   warning (a power cut): check it as Kite will mount it.
+ *                   The committed log is replayed first (in memory; the
+ *                   file is not changed), and an inode without links that
+ *                   no directory names is an orphan mount frees (a file
+ *                   that was open after its last unlink), not a problem.
+ *                   Both are reported on lines starting "fsck: note: ".
  *
  * Checks, in order:
  *   superblock   regions in order, inside the image (the kernel's check);
@@ -30,6 +37,8 @@ struct fsck {
   const struct fsimg *fs;
   FILE *out;
   int problems;
+  int after_crash;       /* fsck -c: orphans are expected */
+  int orphans;
   uint32_t *owner;       /* per block: inode referencing it, 0 if none */
   uint32_t *refs;        /* per inode: directory entries naming it */
   uint32_t *parent;      /* per directory: directory holding its name */
@@ -257,17 +266,72 @@ static void check_links(struct fsck *c)
     if (ip->nlink < 0 || (uint32_t)ip->nlink != c->refs[inum])
       problem(c, "inode %u: nlink is %d but %u directory entries name it",
               inum, ip->nlink, c->refs[inum]);
-    if (!c->reached[inum])
+    if (c->reached[inum])
+      continue;
+    if (c->after_crash && ip->nlink == 0 && c->refs[inum] == 0 && ip->type != KITE_T_DIR)
+      c->orphans++;      /* open but unlinked at the cut: mount frees it */
+    else
       problem(c, "inode %u (type %d) is allocated but not reachable from /", inum, ip->type);
   }
 }
 
+/* ---- after a power cut ------------------------------------------------------ */
+
+/*
+ * Install the committed log into the image in memory, as Kite's mount
+ * does: returns the blocks replayed, or -1 (with a problem reported) if
+ * the header cannot be trusted; then the image is left as it was.
+ */
+int fsck_replay_log(struct fsimg *fs, FILE *out)
+{
+  uint32_t *hdr = (uint32_t *)fslib_block(fs, fs->sb.logstart);
+  uint32_t first = fs->sb.logstart + fs->sb.nlog;
+  if (!hdr || hdr[0] > fs->sb.nlog - 1) {
+    fprintf(out, "fsck: log header unreadable or claims too many blocks\n");
+    return -1;
+  }
+  for (uint32_t i = 0; i < hdr[0]; i++) {
+    if (hdr[1 + i] < first || hdr[1 + i] >= fs->sb.size || !fslib_block(fs, hdr[1 + i])) {
+      fprintf(out, "fsck: log entry %u names block %u outside [%u, %u)\n", i, hdr[1 + i],
+              first, fs->sb.size);
+      return -1;
+    }
+  }
+  uint32_t n = hdr[0];
+  for (uint32_t i = 0; i < n; i++)
+    memcpy(fslib_block(fs, hdr[1 + i]), fslib_block(fs, fs->sb.logstart + 1 + i), KITE_BSIZE);
+  hdr[0] = 0;
+  return (int)n;
+}
+
 /* ---- driver ---------------------------------------------------------------- */
+
+static int fsck_run(const struct fsimg *fs, FILE *out, int after_crash);
 
 /* Check fs; print problems to out. Returns the number of problems. */
 int fsck_image(const struct fsimg *fs, FILE *out)
 {
-  struct fsck c = { .fs = fs, .out = out };
+  return fsck_run(fs, out, 0);
+}
+
+/* fsck -c: replay the log (fs changes in memory), then check with orphans
+ * allowed. Returns the number of problems. */
+int fsck_after_crash(struct fsimg *fs, FILE *out)
+{
+  const char *why = sb_check(&fs->sb, fs->nblocks, 2);
+  if (why)
+    return fsck_run(fs, out, 1);        /* reports the bad superblock */
+  int n = fsck_replay_log(fs, out);
+  if (n < 0)
+    return 1;
+  if (n > 0)
+    fprintf(out, "fsck: note: replayed %d committed log blocks\n", n);
+  return fsck_run(fs, out, 1);
+}
+
+static int fsck_run(const struct fsimg *fs, FILE *out, int after_crash)
+{
+  struct fsck c = { .fs = fs, .out = out, .after_crash = after_crash };
   const char *why = sb_check(&fs->sb, fs->nblocks, 2);
   if (why) {
     problem(&c, "bad superblock: %s", why);
@@ -292,6 +356,9 @@ int fsck_image(const struct fsimg *fs, FILE *out)
     check_parents(&c);
     check_links(&c);
   }
+  if (c.orphans)
+    fprintf(out, "fsck: note: %d orphan inode%s (unlinked while open; mount frees them)\n",
+            c.orphans, c.orphans == 1 ? "" : "s");
   free(c.owner);
   free(c.refs);
   free(c.parent);
@@ -305,19 +372,21 @@ int main(int argc, char *argv[])
 {
   struct fsimg fs;
   const char *why;
-  if (argc != 2) {
-    fprintf(stderr, "usage: fsck IMG\n");
+  int after_crash = argc == 3 && strcmp(argv[1], "-c") == 0;
+  if (argc != 2 + after_crash) {
+    fprintf(stderr, "usage: fsck [-c] IMG\n");
     return 2;
   }
-  if (fslib_load(&fs, argv[1], &why) < 0) {
-    fprintf(stderr, "fsck: %s: %s\n", argv[1], why);
+  const char *img = argv[1 + after_crash];
+  if (fslib_load(&fs, img, &why) < 0) {
+    fprintf(stderr, "fsck: %s: %s\n", img, why);
     return 1;
   }
-  int problems = fsck_image(&fs, stdout);
+  int problems = after_crash ? fsck_after_crash(&fs, stdout) : fsck_image(&fs, stdout);
   if (problems)
-    printf("fsck: %s: %d problem%s\n", argv[1], problems, problems == 1 ? "" : "s");
+    printf("fsck: %s: %d problem%s\n", img, problems, problems == 1 ? "" : "s");
   else
-    printf("fsck: %s: clean\n", argv[1]);
+    printf("fsck: %s: clean%s\n", img, after_crash ? " (as mounted after a power cut)" : "");
   fslib_free(&fs);
   return problems ? 1 : 0;
 }
