@@ -6,6 +6,8 @@
 #   make test-long   the same with the tests that take minutes
 #   make bench       in-QEMU benchmarks
 #   make bootloop    boot N times (N=200) and count the clean boots
+#   make fuzz        one long fuzzer run (SEED=1 CALLS=200000 WORKERS=6 MODE=all)
+#   make crashtest   the power-cut test, CUTS=100 times
 #   make clean       remove build/ (the cached newlib build is kept in build/newlib)
 #
 # Everything is built into build/. Missing Debian packages are installed
@@ -48,7 +50,7 @@ endif
 
 OPENSBI  := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
 
-.PHONY: all qemu qemu-gdb test test-long bench clean print-gdbport host-test bootloop
+.PHONY: all qemu qemu-gdb test test-long bench clean print-gdbport host-test bootloop fuzz crashtest FORCE
 all: $(B)/kernel $(B)/fs.img
 
 # ---------------------------------------------------------------------------
@@ -153,19 +155,43 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 # ---------------------------------------------------------------------------
 # Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode;
 # LONG=1, or make test-long: also the tests that take minutes, such as
-# filling the 72 MiB disk, each allowed 30 minutes without output). badinput runs on a copy of fs.img that
-# fscorrupt has damaged. xv6compat (user/xv6/xv6compat/) tests xv6's user
-# API as xv6 programs see it.
-SUITES ?= usertests memtests uaccesstests badinput xv6compat
+# filling the 72 MiB disk, each allowed 30 minutes without output).
+# badinput runs on a copy of fs.img that fscorrupt has damaged. xv6compat
+# (user/xv6/xv6compat/) tests xv6's user API as xv6 programs see it.
+SUITES ?= usertests memtests uaccesstests badinput xv6compat fuzz
 SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)$(if $(LONG), -L)")
 
 test-long:
 	$(MAKE) --no-print-directory test LONG=1
 
-test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build
+# The power-cut test runs a few cuts among the host tests, through a
+# wrapper that gives it this build's paths (host tests take no arguments).
+CRASHTEST_QUICK := $(B)/host/crashtest
+$(CRASHTEST_QUICK): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec python3 scripts/crashtest --kernel %s --fs %s --bios %s --fsck %s --cpus %s --mem %s --cuts 3 --seed 1\n' \
+	        $(B)/kernel $(B)/fs.img $(OPENSBI) $(B)/fsck $(CPUS) $(MEM) > $@
+	@chmod +x $@
+
+test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build $(CRASHTEST_QUICK)
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
-	        --host-tests "$(HOST_TESTS)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
+	        --host-tests "$(HOST_TESTS) $(CRASHTEST_QUICK)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
 	        --prepare-image "badinput=$(B)/fscorrupt" $(if $(LONG),--test-timeout 1800) $(SUITE_ARGS)
+
+# Long runs of the two harnesses (user/tests/fuzz.c, scripts/crashtest).
+SEED    ?= 1
+CALLS   ?= 200000
+WORKERS ?= 6
+MODE    ?= all
+CUTS    ?= 100
+fuzz: $(B)/kernel $(B)/fs.img $(B)/fsck
+	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
+	        --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck --suite-timeout 172800 \
+	        --suite "fuzz -s $(SEED) -n $(CALLS) -w $(WORKERS) -m $(MODE)"
+
+crashtest: $(B)/kernel $(B)/fs.img $(B)/fsck
+	python3 scripts/crashtest --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
+	        --fsck $(B)/fsck --cpus $(CPUS) --mem $(MEM) --cuts $(CUTS) --seed $(SEED)
 
 # Benchmarks run on a kernel built without the debug-build invariant checks
 # (in build/bench/, sharing the cached newlib); then the heap benchmark runs
