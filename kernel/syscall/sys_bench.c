@@ -4,6 +4,7 @@
  * cursors are compared with; both move the same sizes in one call.
  */
 #include "syscall/syscall.h"
+#include "proc/proc.h"
 #include "mm/kalloc.h"
 #include "lib/spinlock.h"
 #include "mm/usercopy.h"
@@ -63,11 +64,15 @@ static int map_buffers(int npages)
   return 0;
 }
 
-/* Elapsed ticks, or -EFAULT if a copy came up short. */
+/* Elapsed ticks, -EFAULT if a copy came up short, -EINTR if the caller
+ * was killed: a million copies of 1 MiB take hours, and a process must
+ * never be beyond kill's reach that long. */
 static long run(int op, uaddr_t ubuf, uint64 size, uint64 iters)
 {
   uint64 t0 = r_time();
   for (uint64 it = 0; it < iters; it++) {
+    if (killed(myproc()))
+      return -KITE_EINTR;
     struct ureader r;
     struct uwriter w;
     if (op == KITE_BENCH_MEMCPY) {

@@ -1532,6 +1532,29 @@ static void t_bench_args(void)
   CHECK_OK(k_bench(KITE_BENCH_COPYOUT, p, PG, 1));
 }
 
+/* A process in a long SYS_bench can be killed: a million iterations of
+ * 1 MiB would otherwise hold it (and the bench buffers) for hours. The
+ * child says it is about to start; the kill comes once it is in the call.
+ * Before the fix this test hung until the harness gave up on it. */
+static void t_bench_kill(void)
+{
+  int fds[2];
+  CHECK_OK(k_pipe(fds));
+  long pid = XFORK();
+  if (pid == 0) {
+    k_write(fds[1], "b", 1);
+    k_bench(KITE_BENCH_MEMCPY, buf, KITE_BENCH_MAXSIZE, 1000000);
+    k_exit(7);                        /* the kill must not wait for this */
+  }
+  CHECK_EQ(k_read(fds[0], buf2, 1), 1);
+  KSYS1(SYS_sleep, 10);
+  CHECK_OK(KSYS1(SYS_kill, pid));
+  CHECK_EXIT(pid, -1);
+  k_close(fds[0]);
+  k_close(fds[1]);
+  CHECK_OK(k_bench(KITE_BENCH_MEMCPY, buf, 4096, 1));   /* not left busy */
+}
+
 /* ------------------------------------------------------------------------ */
 /* The suite                                                                 */
 
@@ -1560,6 +1583,7 @@ static const struct ktest tests[] = {
   /* address arguments */
   { "mman_args",     t_mman_args,     KTEST_NORMAL },
   { "bench_args",    t_bench_args,    KTEST_NORMAL },
+  { "bench_kill",    t_bench_kill,    KTEST_NORMAL },
 };
 
 static const char *refused_text(int st)
