@@ -56,8 +56,8 @@
  * device node with the console's major is never made); use a path that
  * leaves the scratch directory (every path argument is checked, and
  * copied, before the call; exec may also name the image's ELF files);
- * sleep long (except rarely: the watchdog ends those) or run SYS_bench
- * for more than two iterations (nothing can stop it).
+ * sleep long or run SYS_bench for more than two iterations, except
+ * rarely (the watchdog ends those).
  *
  * Deterministic for a given seed: every choice comes from the worker's
  * generator; only the interleaving of processes on the harts, and what
@@ -810,8 +810,8 @@ static long tame(long num, long *a, char path0[], char path1[])
     a[0] = kill_pid();
   if (num == SYS_sleep && (int)a[0] > 0 && !one_in(40))
     a[0] = one_in(8);
-  if (num == SYS_bench)
-    a[3] = below(3);                 /* iterations: SYS_bench cannot be killed */
+  if (num == SYS_bench && !one_in(64))
+    a[3] = below(3);                 /* iterations: long ones wait for the watchdog */
   if (num == SYS_mknod && (int)a[1] == KITE_CONSOLE_MAJOR)
     a[1] = 7;
   if ((num == SYS_read || num == SYS_write) && would_block((int)a[0]))
@@ -1506,7 +1506,7 @@ static void fuzz_run(void)
 
   /* Together the workers' big regions stay below a third of free memory,
    * so the kernel's own allocations (and the runner's) rarely fail. */
-  me.hog_pages = free_pages() / (run.oom ? run.workers : 3 * 2 * run.workers);
+  me.hog_pages = run.oom ? free_pages() : free_pages() / (3 * 2 * run.workers);
   long dog = KSYS0(SYS_fork);
   if (dog == 0)
     watchdog();
