@@ -99,6 +99,9 @@ void kfree(void *pa)
     release(&kmem.lock);
     return;
   }
+#if KITE_DEBUG
+  memset(pa, 0x6b, PGSIZE);      /* poison: a use after free reads junk */
+#endif
   struct run *r = pa;
   r->next = kmem.freelist;
   kmem.freelist = r;
