@@ -673,7 +673,7 @@ static long safe_path(long p, char *buf, int for_exec)
 /* Raw calls                                                                 */
 
 enum argk { A_ANY, A_FD, A_PTR, A_LEN, A_INT, A_PATH, A_EXECPATH, A_ARGV, A_OFLAGS, A_PROT, A_MFLAGS,
-            A_ADDR, A_PID, A_OFF };
+            A_ADDR, A_PID, A_OFF, A_SBRK };
 
 /* The shape of each call's arguments, to get past its first checks. */
 static const unsigned char shapes[SYS_MAX][6] = {
@@ -685,7 +685,7 @@ static const unsigned char shapes[SYS_MAX][6] = {
   [SYS_fstat]    = { A_FD, A_PTR },
   [SYS_chdir]    = { A_PATH },
   [SYS_dup]      = { A_FD },
-  [SYS_sbrk]     = { A_OFF },
+  [SYS_sbrk]     = { A_OFF, A_SBRK },
   [SYS_sleep]    = { A_INT },
   [SYS_open]     = { A_PATH, A_OFLAGS },
   [SYS_write]    = { A_FD, A_PTR, A_LEN },
@@ -707,6 +707,12 @@ static const unsigned char shapes[SYS_MAX][6] = {
   [SYS_bench]    = { A_INT, A_PTR, A_LEN, A_INT },
 };
 
+/* sbrk's second argument: eager or lazy growth, now and then neither. */
+static long sbrk_type(void)
+{
+  return one_in(8) ? rnd_special() : one_in(2) ? KITE_SBRK_EAGER : KITE_SBRK_LAZY;
+}
+
 static long arg_of(int kind)
 {
   switch (kind) {
@@ -723,6 +729,7 @@ static long arg_of(int kind)
   case A_ADDR:   return (long)(one_in(3) ? hostile_mm_addr() : owned_addr(!one_in(6)));
   case A_PID:    return kill_pid();
   case A_OFF:    return one_in(2) ? (long)(below(8) * PG) - 4 * (long)PG : rnd_special();
+  case A_SBRK:   return sbrk_type();
   default:
     switch (below(8)) {
     case 0:  return (long)below(20) - 2;
@@ -1013,8 +1020,11 @@ static void op_mprotect(void)
 static void op_brk(void)
 {
   switch (below(5)) {
-  case 0:  C1(SYS_sbrk, (long)(below(32) * PG) - 8 * (long)PG + (long)below(2)); break;
-  case 1:  C1(SYS_sbrk, rnd_special()); break;
+  case 0:  C2(SYS_sbrk, (long)(below(32) * PG) - 8 * (long)PG + (long)below(2), sbrk_type());
+           break;
+  case 1:  C2(SYS_sbrk, one_in(2) ? rnd_special() : (long)(below(me.hog_pages + 1) * PG),
+              sbrk_type());
+           break;
   case 2:  C1(SYS_brk, me.heap0 + below(64 * PG)); break;
   case 3:  C1(SYS_brk, one_in(2) ? hostile_addr() : me.heap0 - below(8 * PG)); break;
   default: C1(SYS_brk, 0); break;
