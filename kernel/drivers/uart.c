@@ -4,6 +4,7 @@
 #include "drivers/plic.h"
 #include "drivers/console.h"
 #include "lib/spinlock.h"
+#include "lib/klog.h"
 #include "arch/sbi.h"
 
 #define RHR 0   /* receive holding */
@@ -32,8 +33,10 @@ void uart_init(void)
   irq_register(platform.uart_irq, uart_intr);
 }
 
+/* Every console byte goes through here, and into the kernel log. */
 void uart_putc_sync(int c)
 {
+  klog_putc(c);
   if (platform.uart_base == 0) {        /* before the device tree is read */
     sbi_call(0x01, 0, c, 0, 0);         /* legacy SBI console putchar */
     return;
