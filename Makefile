@@ -77,11 +77,12 @@ $(B)/obj/kernel/%.o: kernel/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
-# The kernel carries its own symbol table (for panic backtraces): link once
-# without it, extract the function symbols, and link again with them.
+# The kernel carries its own symbol, line and unwind tables (for panic
+# backtraces with file:line): link once without them, extract them from
+# that ELF file, and link again with them (scripts/mksyms.py).
 $(B)/kernel: $(KOBJS) kernel/arch/kernel.ld scripts/mksyms.py
 	$(LD) -z max-page-size=4096 -T kernel/arch/kernel.ld -o $(B)/kernel.nosyms $(KOBJS) $(B)/obj/ksyms_empty.o
-	python3 scripts/mksyms.py $(NM) $(B)/kernel.nosyms > $(B)/ksyms.S
+	python3 scripts/mksyms.py --prefix $(TOOLPREFIX) $(B)/kernel.nosyms > $(B)/ksyms.S
 	$(CC) $(KCFLAGS) -c -o $(B)/obj/ksyms.o $(B)/ksyms.S
 	$(LD) -z max-page-size=4096 -T kernel/arch/kernel.ld -o $@ $(KOBJS) $(B)/obj/ksyms.o
 	$(OBJDUMP) -S $@ > $(B)/kernel.asm

@@ -75,6 +75,9 @@ static int devintr(uint64 scause)
 static const char *cause_name(uint64 scause)
 {
   switch (scause) {
+  case SCAUSE_INTR | IRQ_S_SOFT:  return "software interrupt";
+  case SCAUSE_INTR | IRQ_S_TIMER: return "timer interrupt";
+  case SCAUSE_INTR | IRQ_S_EXT:   return "external interrupt";
   case EXC_INST_MISALIGNED:  return "misaligned instruction";
   case EXC_INST_ACCESS:      return "instruction access fault";
   case EXC_ILLEGAL_INST:     return "illegal instruction";
@@ -180,6 +183,128 @@ static int uaccess_fault(struct kframe *f, uint64 scause, uint64 va)
   return 1;
 }
 
+/* ------------------------------------------------------------------ */
+/* Kernel faults: always a kernel bug. Say what the address was.       */
+
+extern struct proc proc[NPROC];       /* proc.c; slot i owns KSTACK(i) */
+extern char etext[], erodata[];
+
+/* The kernel stack slot at va: its index, with *guard set if va is in the
+ * unmapped guard page below that stack; -1 outside every stack and guard. */
+static int kstack_slot(uint64 va, int *guard)
+{
+  const uint64 slot = (KSTACK_PAGES + 1) * PGSIZE, lo = KSTACK(NPROC - 1);
+  *guard = 0;
+  if (va >= lo - PGSIZE && va < lo) {
+    *guard = 1;
+    return NPROC - 1;
+  }
+  if (va < lo || va >= KSTACK_TOP - PGSIZE)    /* the top page: above every stack */
+    return -1;
+  uint64 j = (va - lo) / slot;                  /* slots counted up from lo */
+  if ((va - lo) % slot < KSTACK_PAGES * PGSIZE)
+    return NPROC - 1 - j;
+  *guard = 1;
+  return NPROC - 2 - j;                         /* the guard below the next stack up */
+}
+
+/* What the kernel window at va is, or NULL if va is in none. */
+static const char *kernel_window(uint64 va)
+{
+  if (va >= KWIN_RAM_LO && va < kwin_ram_hi) {
+    if (va < KERNBASE)
+      return "the RAM window: the firmware's memory below the kernel (OpenSBI)";
+    if (va < (uint64)etext)
+      return "the RAM window: kernel text (read-only)";
+    if (va < (uint64)erodata)
+      return "the RAM window: kernel read-only data";
+    if (va < platform.ram_end)
+      return "the RAM window: kernel RAM";
+    return "the RAM window, past the end of RAM";
+  }
+  if (va >= KBENCH_BASE && va < KDEV_TOP)
+    return "the device window: SYS_bench's buffers";
+  if (va >= KDEV_BASE && va < KDEV_TOP)
+    return "the device window";
+  if (va >= KDEV_TOP && va < KSTACK_TOP)
+    return "the kernel-stack window";
+  return NULL;
+}
+
+/* One line on what the faulting address va is, into buf. */
+static void describe_address(uint64 va, struct proc *p, char *buf, int size)
+{
+  int guard, slot = kstack_slot(va, &guard);
+  const char *win = kernel_window(va);
+  if (va < USER_BASE)
+    snprintf(buf, size, "%p is below USER_BASE, never mapped: a NULL pointer?", (void *)va);
+  else if (slot >= 0 && guard)
+    snprintf(buf, size, "%p is in the guard page below the kernel stack of slot %d (pid %d, %s)",
+             (void *)va, slot, proc[slot].pid, proc[slot].name);
+  else if (slot >= 0)
+    snprintf(buf, size, "%p is in the kernel stack of slot %d (pid %d, %s), in %s", (void *)va,
+             slot, proc[slot].pid, proc[slot].name, win);
+  else if (win)
+    snprintf(buf, size, "%p is in a kernel window, %s: a kernel bug, not a user address",
+             (void *)va, win);
+  else if (va < USER_TOP)
+    snprintf(buf, size, "%p is a user address%s, touched outside the usercopy layer",
+             (void *)va, p ? "" : " (and no process is running)");
+  else if (va >= TRAPFRAME && va < MAXVA)
+    snprintf(buf, size, "%p is in the %s page", (void *)va,
+             va >= TRAMPOLINE ? "trampoline" : "trap frame");
+  else if (va < MAXVA)
+    snprintf(buf, size, "%p is above USER_TOP, where nothing is mapped", (void *)va);
+  else
+    snprintf(buf, size, "%p is not an Sv39 address (bits 63..39 must copy bit 38)", (void *)va);
+}
+
+static int is_page_fault(uint64 scause)
+{
+  return scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT ||
+         scause == EXC_INST_PAGE_FAULT || scause == EXC_LOAD_ACCESS ||
+         scause == EXC_STORE_ACCESS || scause == EXC_INST_ACCESS;
+}
+
+/* The report of an exception in the kernel: a panic, with the backtrace
+ * of the code that faulted. overflowed: kernelvec found sp in a guard. */
+static void kernel_fault(struct kframe *f, uint64 scause, uint64 stval, int overflowed)
+  __attribute__((noreturn));
+static void kernel_fault(struct kframe *f, uint64 scause, uint64 stval, int overflowed)
+{
+  struct proc *p = cpuid() < NCPU ? cpus[cpuid()].proc : NULL;
+  struct bt_regs r = { f->epc, f->sp, f->s0, f->ra };
+  char where[112], what[160];
+  int guard, slot = -1, own;
+
+  /* Whose stack ran out: the one under sp (kernelvec could not push the
+   * frame), or one whose guard the fault hit while sp was on it. */
+  if (overflowed)
+    slot = kstack_slot(f->sp - sizeof *f, &guard);
+  else if (is_page_fault(scause) && (slot = kstack_slot(stval, &guard)) >= 0 &&
+           (!guard || (own = kstack_slot(f->sp, &guard), own != slot)))
+    slot = -1;                     /* a stack page, or another stack's guard: stray */
+  ksym_describe(f->epc, 0, where, sizeof where);
+  if (slot >= 0)
+    panic_at(&r, "kernel stack overflow in pid %d (%s)\n"
+             "  %s at pc %p in %s\n  sp %p; the stack is [%p, %p), its guard page the one below",
+             proc[slot].pid, proc[slot].name, cause_name(scause), (void *)f->epc, where,
+             (void *)f->sp, (void *)proc[slot].kstack,
+             (void *)(proc[slot].kstack + KSTACK_PAGES * PGSIZE));
+  if (is_page_fault(scause))
+    describe_address(stval, p, what, sizeof what);
+  else
+    snprintf(what, sizeof what, "stval %p", (void *)stval);
+  panic_at(&r, "kernel trap: %s at pc %p in %s\n  %s\n  scause %lx, sepc %p, stval %p",
+           cause_name(scause), (void *)f->epc, where, what, scause, (void *)f->epc, (void *)stval);
+}
+
+/* kernelvec.S: the frame would have gone into a guard page. */
+void kstack_overflow(struct kframe *f)
+{
+  kernel_fault(f, csr_read(scause), csr_read(stval), 1);
+}
+
 void kerneltrap(struct kframe *f)
 {
   uint64 scause = csr_read(scause), stval = csr_read(stval);
@@ -191,14 +316,8 @@ void kerneltrap(struct kframe *f)
   int which = devintr(scause);
   if (which == 0 && uaccess_fault(f, scause, stval))
     return;
-  if (which == 0) {
-    printf("\nkite: kernel trap: %s (scause %lx) at pc %p, stval %p\n",
-           cause_name(scause), scause, (void *)f->epc, (void *)stval);
-    if (stval >= USER_BASE && stval < USER_TOP)
-      printf("kite: the kernel touched a user address outside the usercopy layer\n");
-    backtrace_from(f->epc, f->s0);
-    panic("kernel trap");
-  }
+  if (which == 0)
+    kernel_fault(f, scause, stval, 0);
   /* Preempt on timer ticks, but only a running process's kernel thread. */
   if (which == 2 && myproc() != NULL && myproc()->state == RUNNING)
     yield();

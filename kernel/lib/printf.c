@@ -1,9 +1,10 @@
 /*
  * Kernel formatted output: printf to the console, snprintf into a buffer,
- * and panic, which prints a backtrace and stops every hart.
+ * and panic, which says where it happened, prints a backtrace and stops
+ * every hart.
  *
- * Formats: %d %i %u %x %p %s %c %% with an optional 0 flag, width and the
- * l / ll / z length modifiers.
+ * Formats: %d %i %u %x %p %s %c %% with an optional 0 or - (left-justify)
+ * flag, width and the l / ll / z length modifiers.
  */
 #include <stdarg.h>
 #include "lib/printf.h"
@@ -12,6 +13,7 @@
 #include "drivers/uart.h"
 #include "arch/sbi.h"
 #include "arch/riscv.h"
+#include "proc/proc.h"
 
 volatile int panicked;
 
@@ -34,6 +36,7 @@ static void sink_put(struct sink *s, char c)
   s->len++;
 }
 
+/* width < 0: left-justified in -width columns. */
 static void put_number(struct sink *s, uint64 x, int base, int is_signed, int width, char pad)
 {
   static const char digits[] = "0123456789abcdef";
@@ -56,8 +59,11 @@ static void put_number(struct sink *s, uint64 x, int base, int is_signed, int wi
     sink_put(s, pad);
   if (neg)
     tmp[i++] = '-';
+  int len = i;
   while (i > 0)
     sink_put(s, tmp[--i]);
+  for (; len < -width; len++)
+    sink_put(s, ' ');
 }
 
 static void format(struct sink *s, const char *fmt, va_list ap)
@@ -69,13 +75,18 @@ static void format(struct sink *s, const char *fmt, va_list ap)
     }
     fmt++;
     char pad = ' ';
-    int width = 0, lng = 0;
+    int width = 0, lng = 0, left = 0;
     if (*fmt == '0') {
       pad = '0';
+      fmt++;
+    } else if (*fmt == '-') {
+      left = 1;
       fmt++;
     }
     while (*fmt >= '0' && *fmt <= '9')
       width = width * 10 + (*fmt++ - '0');
+    if (left)
+      width = -width;
     while (*fmt == 'l' || *fmt == 'z') {
       lng = 1;
       fmt++;
@@ -105,6 +116,8 @@ static void format(struct sink *s, const char *fmt, va_list ap)
         sink_put(s, ' ');
       while (*str)
         sink_put(s, *str++);
+      for (; len < -width; len++)
+        sink_put(s, ' ');
       break;
     }
     case 'c':
@@ -154,19 +167,81 @@ int snprintf(char *buf, int size, const char *fmt, ...)
   return s.len;
 }
 
+/*
+ * Panics. The first hart to panic prints the report: the message, where it
+ * happened (hart, process) and the backtrace. Another hart that panics
+ * meanwhile stops quietly (two interleaved reports help nobody), and a
+ * panic inside the panic (a fault while printing) prints its message only.
+ */
+static int panic_hart = -1;
+
+/* 1: this is the first panic; 0: a panic inside it. Never returns on any
+ * other hart. */
+static int panic_begin(void)
+{
+  intr_off();
+  int me = r_tp(), owner = -1;
+  if (!__atomic_compare_exchange_n(&panic_hart, &owner, me, 0, __ATOMIC_SEQ_CST,
+                                   __ATOMIC_SEQ_CST)) {
+    if (owner != me)
+      for (;;)
+        wfi();
+    uart_puts_sync("\npanic while panicking: ");
+    return 0;
+  }
+  pr.locking = 0;
+  panicked = 1;      /* other harts stop at their next timer tick */
+  uart_puts_sync("\npanic: ");
+  return 1;
+}
+
+static void panic_context(void)
+{
+  char line[96];
+  int hart = r_tp();
+  struct proc *p = hart < NCPU ? cpus[hart].proc : NULL;   /* no myproc(): no push_off */
+  if (p)
+    snprintf(line, sizeof line, "  on hart %d, pid %d (%s)\n", hart, p->pid, p->name);
+  else
+    snprintf(line, sizeof line, "  on hart %d, no process (scheduler or boot)\n", hart);
+  uart_puts_sync(line);
+}
+
+static void halt(void) __attribute__((noreturn));
+static void halt(void)
+{
+  for (;;)
+    wfi();
+}
+
 void panic(const char *fmt, ...)
 {
   va_list ap;
   struct sink s = { 0 };
-  intr_off();
-  pr.locking = 0;
-  uart_puts_sync("\npanic: ");
+  int first = panic_begin();
   va_start(ap, fmt);
   format(&s, fmt, ap);
   va_end(ap);
   uart_puts_sync("\n");
-  backtrace_here();
-  panicked = 1;      /* other harts stop at their next timer tick */
-  for (;;)
-    wfi();
+  if (first) {
+    panic_context();
+    backtrace_caller();
+  }
+  halt();
+}
+
+void panic_at(const struct bt_regs *r, const char *fmt, ...)
+{
+  va_list ap;
+  struct sink s = { 0 };
+  int first = panic_begin();
+  va_start(ap, fmt);
+  format(&s, fmt, ap);
+  va_end(ap);
+  uart_puts_sync("\n");
+  if (first) {
+    panic_context();
+    backtrace_from(r);
+  }
+  halt();
 }
