@@ -19,6 +19,7 @@ MEM_DEFAULT := 128M
 MEM      ?= $(MEM_DEFAULT)
 DEBUG    ?= 1
 ASLR     ?= 1
+PANICTEST ?= 0
 
 TOOLPREFIX := riscv64-unknown-elf-
 CC       := $(TOOLPREFIX)gcc
@@ -57,7 +58,8 @@ all: $(B)/kernel $(B)/fs.img
 # Kernel
 KCFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer -ffreestanding -fno-common \
            -nostdlib -fno-builtin-printf -fno-stack-protector -fno-pie -no-pie \
-           -mno-relax -MD $(ARCHFLAGS) -Iinclude -Ikernel -DKITE_DEBUG=$(DEBUG) -DKITE_ASLR=$(ASLR)
+           -mno-relax -MD $(ARCHFLAGS) -Iinclude -Ikernel -DKITE_DEBUG=$(DEBUG) -DKITE_ASLR=$(ASLR) \
+           -DKITE_PANICTEST=$(PANICTEST)
 KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KASMS := kernel/arch/entry.S $(filter-out kernel/arch/entry.S,$(sort $(wildcard kernel/*/*.S)))
 KOBJS := $(patsubst %.S,$(B)/obj/%.o,$(KASMS)) $(patsubst %.c,$(B)/obj/%.o,$(KSRCS))
@@ -140,8 +142,14 @@ QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel -m $(MEM) -smp $(C
            -drive file=$(B)/fs.img,if=none,format=raw,id=x0 \
            -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 
+# The console goes through scripts/kitesym.py, which names the function and
+# line where the kernel killed a user program (from build/user/, which keeps
+# the symbols); SYMBOLIZE=0 shows the console untouched.
+SYMBOLIZE ?= 1
+CONSOLE_FILTER = $(if $(filter 1,$(SYMBOLIZE)),| python3 scripts/kitesym.py --user-dir $(B)/user)
+
 qemu: $(B)/kernel $(B)/fs.img
-	$(QEMU) $(QEMUOPTS)
+	$(QEMU) $(QEMUOPTS) $(CONSOLE_FILTER)
 
 print-gdbport:
 	@echo $(GDBPORT)
@@ -151,7 +159,7 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 	@echo "*** In another terminal, in this directory, run: gdb-multiarch"
 	@echo "***   (.gdbinit loads build/kernel and connects; allow it once with"
 	@echo "***    'add-auto-load-safe-path $(CURDIR)/.gdbinit' in ~/.gdbinit)"
-	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT) $(CONSOLE_FILTER)
 
 # ---------------------------------------------------------------------------
 # Tests: the host unit tests, then each in-QEMU suite (QUICK=1: quick mode;
@@ -159,8 +167,13 @@ qemu-gdb: $(B)/kernel $(B)/fs.img
 # filling the 72 MiB disk, each allowed 30 minutes without output).
 # badinput runs on a copy of fs.img that fscorrupt has damaged. xv6compat
 # (user/xv6/xv6compat/) tests xv6's user API as xv6 programs see it.
-SUITES ?= usertests memtests uaccesstests badinput xv6compat fuzz
+# debugtests runs on a kernel that can panic on purpose (PANICTEST=1, built
+# in build/panictest/), and scripts/check-debugtests judges its panics.
+SUITES ?= usertests memtests uaccesstests badinput xv6compat fuzz debugtests
 SUITE_ARGS = $(foreach s,$(SUITES),--suite "$(s)$(if $(QUICK), -q)$(if $(LONG), -L)")
+PANICTEST_B := $(B)/panictest
+DEBUGTESTS_ARGS = --suite-kernel "debugtests=$(PANICTEST_B)/kernel" \
+        --check "debugtests=scripts/check-debugtests --kernel $(PANICTEST_B)/kernel --cpus $(CPUS)"
 
 test-long:
 	$(MAKE) --no-print-directory test LONG=1
@@ -174,10 +187,16 @@ $(CRASHTEST_QUICK): FORCE
 	        $(B)/kernel $(B)/fs.img $(OPENSBI) $(B)/fsck $(CPUS) $(MEM) > $@
 	@chmod +x $@
 
-test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build $(CRASHTEST_QUICK)
+test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build $(CRASHTEST_QUICK) panictest-kernel
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
 	        --host-tests "$(HOST_TESTS) $(CRASHTEST_QUICK)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
-	        --prepare-image "badinput=$(B)/fscorrupt" $(if $(LONG),--test-timeout 1800) $(SUITE_ARGS)
+	        --prepare-image "badinput=$(B)/fscorrupt" $(if $(LONG),--test-timeout 1800) \
+	        --user-symbols $(B)/user $(DEBUGTESTS_ARGS) $(SUITE_ARGS)
+
+# The kernel of debugtests: SYS_panictest crashes it on purpose.
+.PHONY: panictest-kernel
+panictest-kernel:
+	@$(MAKE) --no-print-directory B=$(PANICTEST_B) PANICTEST=1 $(PANICTEST_B)/kernel
 
 # Long runs of the two harnesses (user/tests/fuzz.c, scripts/crashtest).
 SEED    ?= 1

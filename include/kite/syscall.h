@@ -44,8 +44,9 @@
 #define SYS_bench      34   /* (op, buf, size, iters) -> elapsed timer ticks */
 #define SYS_hartreenter 35  /* (hart) debug: send it back through the cold-boot entry -> 0 */
 #define SYS_memcheck   36   /* (op, addr) debug: the memory invariant checker; see below */
+#define SYS_panictest  37   /* (what) test kernels only: panic on purpose; else -ENOSYS */
 
-#define SYS_MAX        37
+#define SYS_MAX        38
 
 /* SYS_bench operations: each repeats a copy of `size` bytes `iters` times
  * and returns the time taken in rdtime ticks (kite_sysinfo.timebase per
@@ -92,5 +93,9 @@
 #define KITE_MEMCHECK_NCOUNTS        5
 #define KITE_MEMCHECK_RATIO          1
 #define KITE_MEMCHECK_PAGE_UNITS     66
+
+/* SYS_panictest: what to break (kernel/syscall/sys_panictest.c). */
+#define KITE_PANICTEST_NULL     1   /* a NULL load in a system call */
+#define KITE_PANICTEST_RECURSE  2   /* unbounded recursion: kernel stack overflow */
 
 #endif

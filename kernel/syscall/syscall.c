@@ -25,6 +25,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
   [SYS_mmaps]    = sys_mmaps,    [SYS_bench]    = sys_bench,
   [SYS_hartreenter] = sys_hartreenter,
   [SYS_memcheck] = sys_memcheck,
+  [SYS_panictest] = sys_panictest,
 };
 
 uint64 argraw(int n)

@@ -44,6 +44,9 @@ long sys_exec(void);
 /* harts (syscall/sys_hart.c) */
 long sys_hartreenter(void);
 
+/* crashing on purpose, in test kernels (syscall/sys_panictest.c) */
+long sys_panictest(void);
+
 /* memory (syscall/sys_mem.c) */
 long sys_mmap(void);
 long sys_munmap(void);

@@ -259,7 +259,7 @@ enum {
   KEEP(SYS_lseek), KEEP(SYS_brk), KEEP(SYS_poweroff), KEEP(SYS_clock), KEEP(SYS_sysinfo),
   KEEP(SYS_getppid), KEEP(SYS_mmap), KEEP(SYS_munmap), KEEP(SYS_mprotect), KEEP(SYS_mquery),
   KEEP(SYS_mmaps), KEEP(SYS_faultinject), KEEP(SYS_bench), KEEP(SYS_hartreenter),
-  KEEP(SYS_memcheck), KEEP(SYS_MAX),
+  KEEP(SYS_memcheck), KEEP(SYS_panictest), KEEP(SYS_MAX),
 };
 #undef SYS_fork
 #undef SYS_exit
@@ -297,6 +297,7 @@ enum {
 #undef SYS_bench
 #undef SYS_hartreenter
 #undef SYS_memcheck
+#undef SYS_panictest
 #include "../../include/xv6/kernel/syscall.h"
 SAME(SYS_fork, K_SYS_fork);
 SAME(SYS_exit, K_SYS_exit);
@@ -335,7 +336,8 @@ SAME(SYS_faultinject, K_SYS_faultinject);
 SAME(SYS_bench, K_SYS_bench);
 SAME(SYS_hartreenter, K_SYS_hartreenter);
 SAME(SYS_memcheck, K_SYS_memcheck);
-SAME(SYS_memcheck + 1, K_SYS_MAX);       /* a new Kite call must be added here */
+SAME(SYS_panictest, K_SYS_panictest);
+SAME(SYS_panictest + 1, K_SYS_MAX);         /* a new Kite call must be added here */
 
 /* ---- run time: the headers compile, alone and together -------------------- */
 

@@ -48,5 +48,6 @@
 #define SYS_bench       34
 #define SYS_hartreenter 35
 #define SYS_memcheck    36
+#define SYS_panictest   37
 
 #endif

@@ -1,0 +1,54 @@
+/*
+ * SYS_panictest(what): crash the kernel on purpose, so that the debugtests
+ * suite can check what a panic prints (scripts/check-debugtests). Only a
+ * kernel built with -DKITE_PANICTEST=1 (make panictest-kernel, into
+ * build/panictest/) has it; every other kernel answers -ENOSYS.
+ *
+ *   KITE_PANICTEST_NULL     a load through a NULL pointer, as a system call
+ *                           that forgot to check a lookup would make
+ *   KITE_PANICTEST_RECURSE  a recursion with no end, until the kernel stack
+ *                           runs into its guard page
+ *
+ * The lines marked "panictest:" are the ones a backtrace must name.
+ */
+#include "syscall/syscall.h"
+#include <kite/syscall.h>
+#include <kite/errno.h>
+
+#ifndef KITE_PANICTEST
+#define KITE_PANICTEST 0
+#endif
+
+#if KITE_PANICTEST
+static volatile uint64 depth_limit;      /* 0: none; volatile, so never provably infinite */
+
+static uint64 __attribute__((noinline)) deep(uint64 n)
+{
+  volatile uint64 pad[4];                /* a frame of a known size */
+  pad[0] = n;
+  if (depth_limit && n >= depth_limit)
+    return n;
+  return deep(n + 1) + pad[0];           /* panictest: the recursive call */
+}
+
+static long null_load(void)
+{
+  int *volatile found = NULL;            /* a lookup that found nothing */
+  return *found;                         /* panictest: the NULL load */
+}
+#endif
+
+long sys_panictest(void)
+{
+#if KITE_PANICTEST
+  switch (argint(0)) {
+  case KITE_PANICTEST_NULL:
+    return null_load();
+  case KITE_PANICTEST_RECURSE:
+    return 1 + deep(0);                  /* not a tail call: this frame stays */
+  }
+  return -KITE_EINVAL;
+#else
+  return -KITE_ENOSYS;
+#endif
+}
