@@ -33,7 +33,7 @@ extern const char *const kfiles[];
 extern const uint64 nkfiles;
 extern const struct kunwind kunwind[];
 extern const uint64 nkunwind;
-extern char etext[];
+extern char etext[], end[];
 extern char kernelvec[];
 extern char kernelvec_end[];
 
@@ -93,14 +93,15 @@ char *ksym_describe(uint64 pc, int is_return, char *buf, int size)
 /* ------------------------------------------------------------------ */
 /* Unwinding                                                           */
 
-/* May the walk read the 8 bytes at a? Kernel RAM, and the stack pages
- * (not the guard pages) of the kernel-stack window. */
+/* May the walk read the 8 bytes at a? Kernel RAM (the kernel image with
+ * its boot stacks even before the device tree says where RAM ends), and
+ * the stack pages (not the guard pages) of the kernel-stack window. */
 static int readable(uint64 a)
 {
   const uint64 slot = (KSTACK_PAGES + 1) * PGSIZE, lo = KSTACK(NPROC - 1);
   if (a & 7)
     return 0;
-  if (a >= KERNBASE && a < platform.ram_end)
+  if (a >= KERNBASE && (a < (uint64)end || a < platform.ram_end))
     return 1;
   return a >= lo && a < KSTACK_TOP && (a - lo) % slot < KSTACK_PAGES * PGSIZE;
 }
