@@ -97,5 +97,6 @@
 /* SYS_panictest: what to break (kernel/syscall/sys_panictest.c). */
 #define KITE_PANICTEST_NULL     1   /* a NULL load in a system call */
 #define KITE_PANICTEST_RECURSE  2   /* unbounded recursion: kernel stack overflow */
+#define KITE_PANICTEST_WINDOW   3   /* a store into kernel text (a kernel window) */
 
 #endif

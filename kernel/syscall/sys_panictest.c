@@ -8,6 +8,9 @@
  *                           that forgot to check a lookup would make
  *   KITE_PANICTEST_RECURSE  a recursion with no end, until the kernel stack
  *                           runs into its guard page
+ *   KITE_PANICTEST_WINDOW   a store into kernel text, an address in the RAM
+ *                           window that user page tables carry (it lies in
+ *                           the user address range: still a kernel bug)
  *
  * The lines marked "panictest:" are the ones a backtrace must name.
  */
@@ -31,21 +34,34 @@ static uint64 __attribute__((noinline)) deep(uint64 n)
   return deep(n + 1) + pad[0];           /* panictest: the recursive call */
 }
 
-static long null_load(void)
+/* Leaf functions (no call, so no saved ra): the unwinder must find their
+ * return address in ra itself, or lose the caller's frame. */
+static long __attribute__((noinline)) text_store(void)
+{
+  volatile uint32 *text = (volatile uint32 *)(uint64)sys_panictest;
+  *text = 0;                             /* panictest: the store into text */
+  return 0;
+}
+
+static long __attribute__((noinline)) null_load(void)
 {
   int *volatile found = NULL;            /* a lookup that found nothing */
   return *found;                         /* panictest: the NULL load */
 }
 #endif
 
-long sys_panictest(void)
+/* No sibling calls: this frame stays on the stack under the crash, so the
+ * backtrace has a frame above a leaf to find (or to lose). */
+long __attribute__((optimize("no-optimize-sibling-calls"))) sys_panictest(void)
 {
 #if KITE_PANICTEST
   switch (argint(0)) {
   case KITE_PANICTEST_NULL:
     return null_load();
+  case KITE_PANICTEST_WINDOW:
+    return text_store();
   case KITE_PANICTEST_RECURSE:
-    return 1 + deep(0);                  /* not a tail call: this frame stays */
+    return deep(0);
   }
   return -KITE_EINVAL;
 #else

@@ -7,10 +7,13 @@
  *                    -1; the harness adds the faulting function and line
  *                    to the kernel's console line (scripts/kitesym.py)
  *   null_syscall     a NULL load inside a system call panics the kernel
+ *   kernel_window    a store into kernel text: the panic names the kernel's
+ *                    RAM window, never "a user address", though user page
+ *                    tables put it in the user address range
  *   kstack_overflow  an unbounded recursion in the kernel runs into the
  *                    guard page below its kernel stack
  *
- * The last two need a kernel built with -DKITE_PANICTEST=1 (make
+ * The last three need a kernel built with -DKITE_PANICTEST=1 (make
  * panictest-kernel) and end in a panic, not in "OK": scripts/run-tests
  * hands each test's console output to scripts/check-debugtests, which
  * checks the lines a panic must print (hart, pid and name, the cause by
@@ -124,6 +127,11 @@ static void t_null_syscall(void)
   panic_on_purpose(KITE_PANICTEST_NULL);
 }
 
+static void t_kernel_window(void)
+{
+  panic_on_purpose(KITE_PANICTEST_WINDOW);
+}
+
 static void t_kstack_overflow(void)
 {
   panic_on_purpose(KITE_PANICTEST_RECURSE);
@@ -132,8 +140,9 @@ static void t_kstack_overflow(void)
 static const struct ktest tests[] = {
   { "shell_status",    t_shell_status,    KTEST_NORMAL },
   { "user_fault",      t_user_fault,      KTEST_NORMAL },
-  /* These two panic the kernel: the harness reboots after each. */
+  /* These panic the kernel: the harness reboots after each. */
   { "null_syscall",    t_null_syscall,    KTEST_NORMAL },
+  { "kernel_window",   t_kernel_window,   KTEST_NORMAL },
   { "kstack_overflow", t_kstack_overflow, KTEST_NORMAL },
 };
 
