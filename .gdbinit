@@ -8,11 +8,14 @@ set architecture riscv:rv64
 file build/kernel
 set disassemble-next-line auto
 set riscv use-compressed-breakpoints yes
-# The port is the one `make qemu-gdb` uses: 25000 + uid % 5000.
+# Kite's commands (kite-ps, kite-maps, kite-pt, kite-mem, kite-bt, kite-tf,
+# kite-log; "help kite"). They only read memory: safe at any breakpoint.
+source scripts/gdb/kite.py
+# The port is the one `make qemu-gdb` uses: GDBPORT if set (make qemu-gdb
+# GDBPORT=N, then GDBPORT=N gdb-multiarch), else 25000 + uid % 5000.
 python
 import os
-port = 25000 + os.getuid() % 5000
-gdb.execute("target remote 127.0.0.1:%d" % port)
+port = os.environ.get("GDBPORT") or str(25000 + os.getuid() % 5000)
+gdb.execute("target remote 127.0.0.1:%s" % port)
 end
-# Handy: `call procmem_dump(myproc()->mem)` while stopped in a system call,
-# or `add-symbol-file build/user/sh` to step through a user program.
+# Handy: `add-symbol-file build/user/sh` to step through a user program.

@@ -4,6 +4,7 @@
 #   make qemu-gdb    the same, halted, waiting for gdb-multiarch
 #   make test        host unit tests, then the in-QEMU suites
 #   make test-long   the same with the tests that take minutes
+#   make gdb-test    only the test of the gdb commands (scripts/gdb/kite.py)
 #   make bench       in-QEMU benchmarks
 #   make bootloop    boot N times (N=200) and count the clean boots
 #   make fuzz        one long fuzzer run (SEED=1 CALLS=200000 WORKERS=6 MODE=all)
@@ -136,7 +137,8 @@ $(B)/fs.img: $(B)/mkfs $(IMAGE_PROGS) README.md $(B)/README $(BADELF_STAMP) $(IM
 
 # ---------------------------------------------------------------------------
 # Running
-GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+UID_GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+GDBPORT ?= $(UID_GDBPORT)
 QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel -m $(MEM) -smp $(CPUS) -nographic \
            -global virtio-mmio.force-legacy=false \
            -drive file=$(B)/fs.img,if=none,format=raw,id=x0 \
@@ -156,9 +158,13 @@ print-gdbport:
 
 qemu-gdb: $(B)/kernel $(B)/fs.img
 	@echo "*** Kite is halted at the first instruction, waiting for gdb on port $(GDBPORT)."
-	@echo "*** In another terminal, in this directory, run: gdb-multiarch"
-	@echo "***   (.gdbinit loads build/kernel and connects; allow it once with"
-	@echo "***    'add-auto-load-safe-path $(CURDIR)/.gdbinit' in ~/.gdbinit)"
+	@echo "*** In another terminal, in this directory, run: $(if $(filter $(UID_GDBPORT),$(GDBPORT)),,GDBPORT=$(GDBPORT) )gdb-multiarch"
+	@echo "***   (.gdbinit loads build/kernel and the kite-* commands and connects; allow it"
+	@echo "***    once with 'add-auto-load-safe-path $(CURDIR)/.gdbinit' in ~/.gdbinit)"
+	@echo "*** $(CPUS) hart(s), one gdb thread each ('info threads'). To stop on one hart only,"
+	@echo "***   run 'make qemu-gdb CPUS=1'; with several, 'set scheduler-locking step' in gdb"
+	@echo "***   keeps step and next on the current hart while the others wait."
+	@echo "*** kite-ps, kite-maps, kite-pt, kite-mem, kite-bt, kite-tf, kite-log: 'help kite'."
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT) $(CONSOLE_FILTER)
 
 # ---------------------------------------------------------------------------
@@ -187,11 +193,26 @@ $(CRASHTEST_QUICK): FORCE
 	        $(B)/kernel $(B)/fs.img $(OPENSBI) $(B)/fsck $(CPUS) $(MEM) > $@
 	@chmod +x $@
 
-test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build $(CRASHTEST_QUICK) panictest-kernel
+# The gdb commands' test (test/host/test_gdb.py) runs among the host tests
+# too, through a wrapper of the same kind.
+GDB_TEST := $(B)/host/test_gdb
+GDB_TEST_CMD = python3 test/host/test_gdb.py --build $(B) --mem $(MEM) --cpus 1,3
+$(GDB_TEST): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec %s\n' "$(GDB_TEST_CMD)" > $@
+	@chmod +x $@
+
+test: $(B)/kernel $(B)/fs.img $(B)/fsck $(B)/fscorrupt host-tests-build $(CRASHTEST_QUICK) \
+      $(GDB_TEST) panictest-kernel
 	python3 scripts/run-tests --kernel $(B)/kernel --fs $(B)/fs.img --bios $(OPENSBI) \
-	        --host-tests "$(HOST_TESTS) $(CRASHTEST_QUICK)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
+	        --host-tests "$(HOST_TESTS) $(CRASHTEST_QUICK) $(GDB_TEST)" --cpus $(CPUS) --mem $(MEM) --fsck $(B)/fsck \
 	        --prepare-image "badinput=$(B)/fscorrupt" $(if $(LONG),--test-timeout 1800) \
 	        --user-symbols $(B)/user $(DEBUGTESTS_ARGS) $(SUITE_ARGS)
+
+# Only the gdb commands' test: make qemu-gdb and gdb-multiarch, CPUS=1 and 3.
+.PHONY: gdb-test
+gdb-test: $(B)/kernel $(B)/fs.img
+	$(GDB_TEST_CMD)
 
 # The kernel of debugtests: SYS_panictest crashes it on purpose.
 .PHONY: panictest-kernel
