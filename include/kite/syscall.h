@@ -98,5 +98,6 @@
 #define KITE_PANICTEST_NULL     1   /* a NULL load in a system call */
 #define KITE_PANICTEST_RECURSE  2   /* unbounded recursion: kernel stack overflow */
 #define KITE_PANICTEST_WINDOW   3   /* a store into kernel text (a kernel window) */
+#define KITE_PANICTEST_CALL     4   /* a call through a pointer to data */
 
 #endif

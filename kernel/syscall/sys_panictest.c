@@ -11,6 +11,9 @@
  *   KITE_PANICTEST_WINDOW   a store into kernel text, an address in the RAM
  *                           window that user page tables carry (it lies in
  *                           the user address range: still a kernel bug)
+ *   KITE_PANICTEST_CALL     a call through a function pointer that points at
+ *                           data: frame #0 is outside kernel text ("?", not
+ *                           "etext+..."), its caller found from ra
  *
  * The lines marked "panictest:" are the ones a backtrace must name.
  */
@@ -48,6 +51,12 @@ static long __attribute__((noinline)) null_load(void)
   int *volatile found = NULL;            /* a lookup that found nothing */
   return *found;                         /* panictest: the NULL load */
 }
+
+static long __attribute__((noinline)) call_data(void)
+{
+  long (*volatile handler)(void) = (long (*)(void))&depth_limit;   /* a hook overwritten */
+  return handler() + 1;                  /* panictest: the call into data */
+}
 #endif
 
 /* No sibling calls: this frame stays on the stack under the crash, so the
@@ -60,6 +69,8 @@ long __attribute__((optimize("no-optimize-sibling-calls"))) sys_panictest(void)
     return null_load();
   case KITE_PANICTEST_WINDOW:
     return text_store();
+  case KITE_PANICTEST_CALL:
+    return call_data();
   case KITE_PANICTEST_RECURSE:
     return deep(0);
   }
