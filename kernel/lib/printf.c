@@ -13,6 +13,7 @@
 #include "drivers/uart.h"
 #include "arch/sbi.h"
 #include "arch/riscv.h"
+#include "arch/trap.h"
 #include "proc/proc.h"
 
 volatile int panicked;
@@ -184,13 +185,12 @@ static int panic_begin(void)
   if (!__atomic_compare_exchange_n(&panic_hart, &owner, me, 0, __ATOMIC_SEQ_CST,
                                    __ATOMIC_SEQ_CST)) {
     if (owner != me)
-      for (;;)
-        wfi();
+      trap_halt_hart();
     uart_puts_sync("\npanic while panicking: ");
     return 0;
   }
   pr.locking = 0;
-  panicked = 1;      /* other harts stop at their next timer tick */
+  panicked = 1;      /* other harts stop at their next interrupt or scheduler pass */
   uart_puts_sync("\npanic: ");
   return 1;
 }
@@ -207,13 +207,6 @@ static void panic_context(void)
   uart_puts_sync(line);
 }
 
-static void halt(void) __attribute__((noreturn));
-static void halt(void)
-{
-  for (;;)
-    wfi();
-}
-
 void panic(const char *fmt, ...)
 {
   va_list ap;
@@ -227,7 +220,7 @@ void panic(const char *fmt, ...)
     panic_context();
     backtrace_caller();
   }
-  halt();
+  trap_halt_hart();       /* with sie clear: no pending interrupt makes it spin */
 }
 
 void panic_at(const struct bt_regs *r, const char *fmt, ...)
@@ -243,5 +236,5 @@ void panic_at(const struct bt_regs *r, const char *fmt, ...)
     panic_context();
     backtrace_from(r);
   }
-  halt();
+  trap_halt_hart();       /* with sie clear: no pending interrupt makes it spin */
 }
