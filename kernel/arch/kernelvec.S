@@ -58,6 +58,16 @@
         sd      x31, 240(sp)
 .endm
 
+# Save sepc and sstatus in the frame at sp, then clear sstatus.SUM.
+.macro save_csrs_clear_sum
+        csrr    t0, sepc
+        sd      t0, 248(sp)
+        csrr    t0, sstatus
+        sd      t0, 256(sp)
+        li      t1, 1 << 18             # SSTATUS_SUM
+        csrc    sstatus, t1
+.endm
+
 
 .section .text
 .globl kernelvec
@@ -81,12 +91,7 @@ kernelvec:
         sd      x5, 32(sp)
         addi    t0, sp, 272
         sd      t0, 8(sp)               # sp before the trap
-        csrr    t0, sepc
-        sd      t0, 248(sp)
-        csrr    t0, sstatus
-        sd      t0, 256(sp)
-        li      t1, 1 << 18             # SSTATUS_SUM
-        csrc    sstatus, t1
+        save_csrs_clear_sum
 
         mv      a0, sp
         call    kerneltrap
@@ -144,12 +149,7 @@ kstack_overflow_entry:
         sd      t1, 8(sp)               # sp on the stack that overflowed
         csrr    t0, sscratch
         sd      t0, 32(sp)
-        csrr    t0, sepc
-        sd      t0, 248(sp)
-        csrr    t0, sstatus
-        sd      t0, 256(sp)
-        li      t1, 1 << 18             # SSTATUS_SUM
-        csrc    sstatus, t1
+        save_csrs_clear_sum
         mv      a0, sp
         call    kstack_overflow         # reports and panics; never returns
 1:      wfi

@@ -222,13 +222,12 @@ void backtrace_from(const struct bt_regs *r)
   walk((struct frame){ r->pc, r->sp, r->fp, r->ra, 1 });
 }
 
-void __attribute__((noinline)) backtrace_caller(void)
+void __attribute__((noinline)) backtrace_skip(int skip)
 {
   uint64 pc;
   asm volatile("auipc %0, 0" : "=r"(pc));
   struct frame f = { pc, r_sp(), r_fp(), 0, 1 };
-  /* This frame and the caller's (panic) are not news. */
-  for (int skip = 0; skip < 2; skip++)
+  for (int i = 0; i <= skip; i++)          /* this frame, then the skipped ones */
     if (!step(&f)) {
       uart_puts_sync("backtrace: none (no frame information)\n");
       return;

@@ -28,9 +28,9 @@ struct bt_regs {
   uint64 pc, sp, fp, ra;
 };
 
-/* The caller of the caller of this function, and up (panic uses it: the
- * first frame printed is the function that called panic). */
-void backtrace_caller(void);
+/* A walk from this function's caller, leaving out the first skip frames
+ * (panic leaves out its own, so the first frame printed called panic). */
+void backtrace_skip(int skip);
 /* A walk from a trap's registers; frame 0 is r->pc itself. */
 void backtrace_from(const struct bt_regs *r);
 

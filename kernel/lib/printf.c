@@ -207,34 +207,35 @@ static void panic_context(void)
   uart_puts_sync(line);
 }
 
-void panic(const char *fmt, ...)
+/* The report; r: where the backtrace starts (a trap), or NULL: at the
+ * caller of panic() (vpanic and panic are two frames above it). */
+static void __attribute__((noinline, noreturn)) vpanic(const struct bt_regs *r,
+                                                      const char *fmt, va_list ap)
 {
-  va_list ap;
   struct sink s = { 0 };
   int first = panic_begin();
-  va_start(ap, fmt);
   format(&s, fmt, ap);
-  va_end(ap);
   uart_puts_sync("\n");
   if (first) {
     panic_context();
-    backtrace_caller();
+    if (r)
+      backtrace_from(r);
+    else
+      backtrace_skip(2);
   }
   trap_halt_hart();       /* with sie clear: no pending interrupt makes it spin */
+}
+
+void panic(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(NULL, fmt, ap);
 }
 
 void panic_at(const struct bt_regs *r, const char *fmt, ...)
 {
   va_list ap;
-  struct sink s = { 0 };
-  int first = panic_begin();
   va_start(ap, fmt);
-  format(&s, fmt, ap);
-  va_end(ap);
-  uart_puts_sync("\n");
-  if (first) {
-    panic_context();
-    backtrace_from(r);
-  }
-  trap_halt_hart();       /* with sie clear: no pending interrupt makes it spin */
+  vpanic(r, fmt, ap);
 }
