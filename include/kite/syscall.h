@@ -99,5 +99,6 @@
 #define KITE_PANICTEST_RECURSE  2   /* unbounded recursion: kernel stack overflow */
 #define KITE_PANICTEST_WINDOW   3   /* a store into kernel text (a kernel window) */
 #define KITE_PANICTEST_CALL     4   /* a call through a pointer to data */
+#define KITE_PANICTEST_ASSERT   5   /* a failed ASSERT (panic itself) */
 
 #endif

@@ -11,6 +11,8 @@
  *   KITE_PANICTEST_WINDOW   a store into kernel text, an address in the RAM
  *                           window that user page tables carry (it lies in
  *                           the user address range: still a kernel bug)
+ *   KITE_PANICTEST_ASSERT   a failed ASSERT: panic() itself, whose backtrace
+ *                           starts at the function that called it
  *   KITE_PANICTEST_CALL     a call through a function pointer that points at
  *                           data: frame #0 is outside kernel text ("?", not
  *                           "etext+..."), its caller found from ra
@@ -18,6 +20,7 @@
  * The lines marked "panictest:" are the ones a backtrace must name.
  */
 #include "syscall/syscall.h"
+#include "lib/printf.h"
 #include <kite/syscall.h>
 #include <kite/errno.h>
 
@@ -57,6 +60,12 @@ static long __attribute__((noinline)) call_data(void)
   long (*volatile handler)(void) = (long (*)(void))&depth_limit;   /* a hook overwritten */
   return handler() + 1;                  /* panictest: the call into data */
 }
+
+static long __attribute__((noinline)) check_invariant(void)
+{
+  ASSERT(depth_limit == 12345);          /* panictest: the failed assertion */
+  return 0;
+}
 #endif
 
 /* No sibling calls: this frame stays on the stack under the crash, so the
@@ -69,6 +78,8 @@ long __attribute__((optimize("no-optimize-sibling-calls"))) sys_panictest(void)
     return null_load();
   case KITE_PANICTEST_WINDOW:
     return text_store();
+  case KITE_PANICTEST_ASSERT:
+    return check_invariant();
   case KITE_PANICTEST_CALL:
     return call_data();
   case KITE_PANICTEST_RECURSE:

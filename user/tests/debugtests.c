@@ -10,13 +10,16 @@
  *   kernel_window    a store into kernel text: the panic names the kernel's
  *                    RAM window, never "a user address", though user page
  *                    tables put it in the user address range
+ *   assert_fails     a failed ASSERT: the panic's message names the condition
+ *                    and line, its backtrace starts at the function that
+ *                    called panic
  *   wild_call        a call through a function pointer to data: frame #0 is
  *                    "?" (outside kernel text), the frames under it found
  *                    all the same
  *   kstack_overflow  an unbounded recursion in the kernel runs into the
  *                    guard page below its kernel stack
  *
- * The last four need a kernel built with -DKITE_PANICTEST=1 (make
+ * The last five need a kernel built with -DKITE_PANICTEST=1 (make
  * panictest-kernel) and end in a panic, not in "OK": scripts/run-tests
  * hands each test's console output to scripts/check-debugtests, which
  * checks the lines a panic must print (hart, pid and name, the cause by
@@ -135,6 +138,11 @@ static void t_kernel_window(void)
   panic_on_purpose(KITE_PANICTEST_WINDOW);
 }
 
+static void t_assert_fails(void)
+{
+  panic_on_purpose(KITE_PANICTEST_ASSERT);
+}
+
 static void t_wild_call(void)
 {
   panic_on_purpose(KITE_PANICTEST_CALL);
@@ -151,6 +159,7 @@ static const struct ktest tests[] = {
   /* These panic the kernel: the harness reboots after each. */
   { "null_syscall",    t_null_syscall,    KTEST_NORMAL },
   { "kernel_window",   t_kernel_window,   KTEST_NORMAL },
+  { "assert_fails",    t_assert_fails,    KTEST_NORMAL },
   { "wild_call",       t_wild_call,       KTEST_NORMAL },
   { "kstack_overflow", t_kstack_overflow, KTEST_NORMAL },
 };
