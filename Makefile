@@ -139,9 +139,11 @@ $(B)/fs.img: $(B)/mkfs $(IMAGE_PROGS) README.md $(B)/README $(BADELF_STAMP) $(IM
 # Running
 UID_GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 GDBPORT ?= $(UID_GDBPORT)
+# The disk QEMU runs on (a test gives a scratch copy).
+FSIMG ?= $(B)/fs.img
 QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel -m $(MEM) -smp $(CPUS) -nographic \
            -global virtio-mmio.force-legacy=false \
-           -drive file=$(B)/fs.img,if=none,format=raw,id=x0 \
+           -drive file=$(FSIMG),if=none,format=raw,id=x0 \
            -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 
 # The console goes through scripts/kitesym.py, which names the function and

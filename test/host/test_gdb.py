@@ -3,7 +3,8 @@
 
     test_gdb.py [--build build] [--cpus 1,3] [--mem 128M]
 
-For each hart count: boots `make qemu-gdb` on a free port, runs
+For each hart count: boots `make qemu-gdb` on a free port and a scratch
+copy of fs.img, runs
 gdb-multiarch in batch mode with the tree's .gdbinit (which loads the
 commands), types "mapdemo" at the shell, and stops at a breakpoint in
 sys_mmaps, called by the pmap that mapdemo runs on itself. At that stop,
@@ -37,6 +38,7 @@ import argparse
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -49,8 +51,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PREFIX = 'riscv64-unknown-elf-'
 TIMEOUT = 60
 
+# proc[2] is mapdemo's slot on a fresh boot (init, sh, mapdemo, pmap take
+# slots 0-3): stop only once mapdemo sleeps in wait, which on several harts
+# it may not yet do when its child pmap makes its first call.
 GDB_SCRIPT = r'''
-break sys_mmaps
+break sys_mmaps if proc[2].state == SLEEPING
 continue
 python
 import re
@@ -191,8 +196,12 @@ def run_session(build, cpus, mem):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith('MAKE') and k != 'MFLAGS'}
     env['GDBPORT'] = str(port)
+    disk = tempfile.NamedTemporaryFile(suffix='.img', delete=False)   # mapdemo writes
+    with open(os.path.join(ROOT, build, 'fs.img'), 'rb') as f:
+        shutil.copyfileobj(f, disk)
+    disk.close()
     make = ['make', '--no-print-directory', '-s', 'qemu-gdb', 'GDBPORT=%d' % port,
-            'CPUS=%d' % cpus, 'MEM=%s' % mem, 'B=%s' % build]
+            'CPUS=%d' % cpus, 'MEM=%s' % mem, 'B=%s' % build, 'FSIMG=%s' % disk.name]
     qemu = subprocess.Popen(make, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env, start_new_session=True)
     gdbp = None
@@ -245,6 +254,7 @@ def run_session(build, cpus, mem):
                     pass
                 p.wait()
         os.unlink(script.name)
+        os.unlink(disk.name)
 
 
 def sections(out):
